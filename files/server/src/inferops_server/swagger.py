@@ -1,0 +1,232 @@
+"""Swagger 2.0 and OpenAPI 3.0/3.1 documents for the scoring service.
+
+Schemas come from the inference-schema decorators on run(); a user file in the app root
+(``swagger.json`` or ``swagger2.json``, ``swagger3.json``, ``swagger3.1.json``) replaces the generated
+document of its version.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from typing import Any, Callable, Optional
+
+from .errors import SwaggerNotFound
+from .settings import Settings
+
+logger = logging.getLogger("inferops_server")
+
+# Canonical version -> (aliases accepted in ?version=, the inference-schema name, user file names).
+VERSIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
+    "2": (("2", "2.0"), "2.0", ("swagger.json", "swagger2.json")),
+    "3": (("3", "3.0"), "3.0", ("swagger3.json",)),
+    "3.1": (("3.1",), "3.1", ("swagger3.1.json",)),
+}
+UNDECORATED_SCHEMA = {"type": "object", "example": {}}
+ERROR_SCHEMA = {"type": "object", "properties": {"message": {"type": "string"}}}
+HEALTH_DESCRIPTION = "Health probe: 'Healthy' once the scoring script's init() has succeeded."
+SCORE_DESCRIPTION = "Run the model on the input and return its prediction."
+BEARER = {
+    "type": "apiKey",
+    "name": "Authorization",
+    "in": "header",
+    "description": "For example: Bearer abc123",
+}
+
+
+def _schemas(run: Callable[..., Any]) -> tuple[dict, dict, list[str]]:
+    """(input schema, output schema, supported canonical versions) for run()."""
+    if "inference_schema" not in sys.modules:
+        return UNDECORATED_SCHEMA, UNDECORATED_SCHEMA, list(VERSIONS)
+    from inference_schema import schema_util
+
+    supported = set(schema_util.get_supported_versions(run))
+    versions = [v for v, (_, schema_name, _) in VERSIONS.items() if schema_name in supported]
+    if not schema_util.is_schema_decorated(run):
+        return UNDECORATED_SCHEMA, UNDECORATED_SCHEMA, versions
+    return schema_util.get_input_schema(run), schema_util.get_output_schema(run), versions
+
+
+def _swagger2(settings: Settings, prefix: str, input_schema: dict, output_schema: dict) -> dict:
+    default = {"description": "The service failed.", "schema": {"$ref": "#/definitions/ErrorResponse"}}
+    return {
+        "swagger": "2.0",
+        "info": _info(settings),
+        "schemes": ["https"],
+        "consumes": ["application/json"],
+        "produces": ["application/json"],
+        "securityDefinitions": {"Bearer": BEARER},
+        "paths": {
+            f"{prefix}/": {
+                "get": {
+                    "operationId": "ServiceHealthCheck",
+                    "description": HEALTH_DESCRIPTION,
+                    "responses": {
+                        "200": {"description": "Healthy", "schema": {"type": "string"}},
+                        "default": default,
+                    },
+                }
+            },
+            f"{prefix}/score": {
+                "post": {
+                    "operationId": "RunMLService",
+                    "description": SCORE_DESCRIPTION,
+                    "security": [{"Bearer": []}],
+                    "parameters": [
+                        {
+                            "name": "serviceInputPayload",
+                            "in": "body",
+                            "description": "The model input.",
+                            "schema": {"$ref": "#/definitions/ServiceInput"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The prediction.",
+                            "schema": {"$ref": "#/definitions/ServiceOutput"},
+                        },
+                        "default": default,
+                    },
+                }
+            },
+            f"{prefix}/swagger.json": {
+                "get": {
+                    "operationId": "GetSwaggerSpec",
+                    "description": "This document.",
+                    "parameters": [
+                        {
+                            "name": "version",
+                            "in": "query",
+                            "required": False,
+                            "type": "integer",
+                            "enum": [2, 3],
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The document.", "schema": {"type": "string"}},
+                        "default": default,
+                    },
+                }
+            },
+        },
+        "definitions": {
+            "ServiceInput": input_schema,
+            "ServiceOutput": output_schema,
+            "ErrorResponse": ERROR_SCHEMA,
+        },
+    }
+
+
+def _openapi3(settings: Settings, prefix: str, input_schema: dict, output_schema: dict, version: str) -> dict:
+    def json_body(ref: str) -> dict:
+        return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+
+    default = {"description": "The service failed.", "content": json_body("ErrorResponse")}
+    text = {"text/plain": {"schema": {"type": "string"}}}
+    return {
+        "openapi": version,
+        "info": _info(settings),
+        "security": [{"Bearer": []}],
+        "paths": {
+            f"{prefix}/": {
+                "get": {
+                    "operationId": "ServiceHealthCheck",
+                    "description": HEALTH_DESCRIPTION,
+                    "responses": {"200": {"description": "Healthy", "content": text}, "default": default},
+                }
+            },
+            f"{prefix}/score": {
+                "post": {
+                    "operationId": "RunMLService",
+                    "description": SCORE_DESCRIPTION,
+                    "security": [{"Bearer": []}],
+                    "requestBody": {"description": "The model input.", "content": json_body("ServiceInput")},
+                    "responses": {
+                        "200": {"description": "The prediction.", "content": json_body("ServiceOutput")},
+                        "default": default,
+                    },
+                }
+            },
+            f"{prefix}/swagger.json": {
+                "get": {
+                    "operationId": "GetSwaggerSpec",
+                    "description": "This document.",
+                    "parameters": [
+                        {
+                            "name": "version",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "enum": [2, 3]},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The document.", "content": text},
+                        "default": default,
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "ServiceInput": input_schema,
+                "ServiceOutput": output_schema,
+                "ErrorResponse": ERROR_SCHEMA,
+            },
+            "securitySchemes": {"Bearer": BEARER},
+        },
+    }
+
+
+def _info(settings: Settings) -> dict:
+    return {
+        "title": settings.service_name,
+        "description": f"API specification for the Azure Machine Learning service {settings.service_name}",
+        "version": settings.service_version,
+    }
+
+
+def _user_document(app_root: str, names: tuple[str, ...]) -> Optional[dict]:
+    for name in names:
+        path = os.path.join(app_root, name)
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as handle:
+                logger.info("Serving the user's swagger document %s", path)
+                return json.load(handle)
+    return None
+
+
+class SwaggerDocuments:
+    """All documents for one script, built once after init() succeeded."""
+
+    def __init__(self, settings: Settings, run: Callable[..., Any]) -> None:
+        input_schema, output_schema, supported = _schemas(run)
+        stripped = settings.service_path_prefix.strip("/")
+        prefix = f"/{stripped}" if stripped else ""
+        self.documents: dict[str, dict] = {}
+        for version, (_, _, user_files) in VERSIONS.items():
+            document = _user_document(settings.app_root, user_files)
+            if document is None and version in supported:
+                if version == "2":
+                    document = _swagger2(settings, prefix, input_schema, output_schema)
+                else:
+                    openapi = "3.1.0" if version == "3.1" else "3.0.3"
+                    document = _openapi3(settings, prefix, input_schema, output_schema, openapi)
+            if document is not None:
+                self.documents[version] = document
+        self.supported = sorted(self.documents)
+
+    def get(self, requested: str) -> dict:
+        canonical = next((v for v, (aliases, _, _) in VERSIONS.items() if requested in aliases), None)
+        listing = ", ".join(self.supported)
+        if canonical is None:
+            raise SwaggerNotFound(
+                f"Swagger version [{requested}] is not valid. Supported versions: [{listing}]."
+            )
+        if canonical not in self.documents:
+            raise SwaggerNotFound(
+                f"Swagger version [{requested}] is not supported for the scoring script. "
+                f"Supported swagger versions: [{listing}]."
+            )
+        return self.documents[canonical]
