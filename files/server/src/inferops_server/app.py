@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import time
-from typing import Any, Optional
+from typing import Any
 
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
@@ -42,7 +42,7 @@ class Server:
         # One run() at a time per process, whatever the worker class: scripts written for Azure
         # ML assume it. Threads exist so that probes are answered while run() is busy.
         self.run_lock = threading.Lock()
-        self._swagger: Optional[SwaggerDocuments] = None
+        self._swagger: SwaggerDocuments | None = None
 
     def ready_spec(self, wait_s: float = 0) -> RunSpec:
         """The run() to call, or NotReady naming why there is none."""
@@ -137,7 +137,7 @@ def score() -> Response:
     return response
 
 
-def _assign_ids() -> Optional[Response]:
+def _assign_ids() -> Response | None:
     g.started = time.perf_counter()
     g.ids = resolve_ids(request.headers)
     if g.ids.error:
@@ -193,7 +193,7 @@ def _unexpected(error: Exception) -> Response:
     return json_response({"message": UNEXPECTED}, 500)
 
 
-def create_app(settings: Optional[Settings] = None, *, background_init: Optional[bool] = None) -> Flask:
+def create_app(settings: Settings | None = None, *, background_init: bool | None = None) -> Flask:
     """Build the app and start the script's init().
 
     init() runs on a background thread so that ``/`` can answer 503 while it works, except when

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Optional
 
 from . import __version__
 from .errors import SettingsError
@@ -29,7 +28,7 @@ def _positive(raw: str) -> int:
     return value
 
 
-def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="inferops_server", description=__doc__.split("\n")[0])
     parser.add_argument("--entry_script", help="scoring script with init() and run()")
     parser.add_argument("--model_dir", help="model folder, exported to the script as AZUREML_MODEL_DIR")
@@ -97,7 +96,7 @@ def serve(args: argparse.Namespace) -> None:
     )
 
 
-def main(argv: Optional[list[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     export_settings(args, os.environ)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable
 
 HEADER_LIMIT = 100
 
@@ -16,7 +16,7 @@ class CorrelationIds:
     legacy_client_request_id: str = ""
     client_request_id: str = ""
     # Set when an id is too long: the request is answered 431 with this message.
-    error: Optional[str] = None
+    error: str | None = None
 
     def response_headers(self) -> dict[str, str]:
         pairs = (

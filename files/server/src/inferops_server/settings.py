@@ -10,7 +10,6 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Optional
 
 from .errors import SettingsError
 
@@ -36,7 +35,7 @@ def _boolean(name: str, raw: object) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
-def find_config_file(env: Mapping[str, str]) -> Optional[str]:
+def find_config_file(env: Mapping[str, str]) -> str | None:
     """AZUREML_CONFIG_FILE, else config.json in the app root, else beside the entry script."""
     explicit = env.get("AZUREML_CONFIG_FILE")
     candidates = [explicit] if explicit else []
@@ -64,8 +63,8 @@ def _read_config_file(path: str) -> dict:
 @dataclass(frozen=True)
 class Settings:
     app_root: str = DEFAULT_APP_ROOT
-    entry_script: Optional[str] = None
-    source_dir: Optional[str] = None
+    entry_script: str | None = None
+    source_dir: str | None = None
     model_dir: str = ""
     scoring_timeout_ms: int = 3600 * 1000
     cors_origins: tuple[str, ...] = ()
@@ -78,7 +77,7 @@ class Settings:
     worker_preload: bool = False
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         config_path = find_config_file(env)
         merged = {**(_read_config_file(config_path) if config_path else {}), **env}

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import sys
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 from .errors import SwaggerNotFound
 from .settings import Settings
@@ -187,7 +187,7 @@ def _info(settings: Settings) -> dict:
     }
 
 
-def _user_document(app_root: str, names: tuple[str, ...]) -> Optional[dict]:
+def _user_document(app_root: str, names: tuple[str, ...]) -> dict | None:
     for name in names:
         path = os.path.join(app_root, name)
         if os.path.isfile(path):

@@ -12,7 +12,7 @@ import threading
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 from . import compat
 from .errors import ScriptError
@@ -118,8 +118,8 @@ class ScoringScript:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.run_spec: Optional[RunSpec] = None
-        self.failure: Optional[ScriptError] = None
+        self.run_spec: RunSpec | None = None
+        self.failure: ScriptError | None = None
         self._settled = threading.Event()
 
     @property
@@ -134,7 +134,7 @@ class ScoringScript:
         else:
             self._initialise()
 
-    def wait(self, timeout_s: Optional[float] = None) -> bool:
+    def wait(self, timeout_s: float | None = None) -> bool:
         return self._settled.wait(timeout_s)
 
     def _initialise(self) -> None:
