@@ -1,0 +1,5 @@
+"""A script that forgot init()."""
+
+
+def run(data):
+    return data
