@@ -23,6 +23,7 @@ class Group:
 
 
 JSON = {"Content-Type": "application/json"}
+VENDOR_JSON = {"Content-Type": "application/vnd.x+json"}
 LONG_ID = "x" * 101
 
 ROUTING = (
