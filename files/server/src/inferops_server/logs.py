@@ -20,4 +20,3 @@ def configure_logging() -> None:
     handler.setFormatter(formatter)
     logger.addHandler(handler)
     logger.setLevel(os.environ.get("AZUREML_LOG_LEVEL", "INFO").upper())
-    logger.propagate = False

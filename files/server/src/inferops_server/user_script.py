@@ -60,6 +60,17 @@ def analyse_run(function: Callable[..., Any], rawhttp: bool) -> RunSpec:
     return RunSpec(function, kind, inputs[0].name, tuple(inputs), wants_headers)
 
 
+def _forget_schemas(module_name: str) -> None:
+    """inference-schema registers decorated functions by module name in process-wide tables; a
+    script loaded again under the same name must not inherit its predecessor's schemas."""
+    schema_util = sys.modules.get("inference_schema.schema_util")
+    for table_name in ("__functions_schema__", "__versions__"):
+        table = getattr(schema_util, table_name, None)
+        if isinstance(table, dict):
+            for key in [k for k in table if k.startswith(f"{module_name}.")]:
+                del table[key]
+
+
 def _import_entry(settings: Settings) -> types.ModuleType:
     if not settings.entry_script:
         return importlib.import_module("main")
@@ -67,6 +78,7 @@ def _import_entry(settings: Settings) -> types.ModuleType:
     if not os.path.isfile(path):
         raise ScriptError("import", f"The scoring script {path} was not found.")
     spec = importlib.util.spec_from_file_location("entry_module", path)
+    _forget_schemas(spec.name)
     module = importlib.util.module_from_spec(spec)
     # Registered so that pickling and dataclasses find the script's own classes by module name.
     sys.modules[spec.name] = module

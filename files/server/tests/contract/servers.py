@@ -46,6 +46,40 @@ def wait_healthy(port: int, process: subprocess.Popen, deadline_s: float = 30) -
 
 
 @contextlib.contextmanager
+def process(
+    command: list[str], port: int, env: dict[str, str], wait: bool = True
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """Run ``command`` (a server on ``port``) in its own session; yield it and its log path; stop it."""
+    with tempfile.NamedTemporaryFile("w+b", suffix=".log", delete=False) as log:
+        started = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        if wait:
+            wait_healthy(port, started)
+        yield started, log.name
+    finally:
+        if started.poll() is None:
+            os.killpg(started.pid, signal.SIGTERM)
+            try:
+                started.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(started.pid, signal.SIGKILL)
+                started.wait()
+        os.unlink(log.name)
+
+
+def script_env(script: str, env: dict[str, str] | None = None) -> dict[str, str]:
+    return {
+        **os.environ,
+        "AML_APP_ROOT": SCRIPTS,
+        "AZUREML_ENTRY_SCRIPT": script,
+        "AZUREML_MODEL_DIR": SCRIPTS,
+        **(env or {}),
+    }
+
+
+@contextlib.contextmanager
 def gunicorn(
     python: str,
     app: str,
@@ -56,28 +90,6 @@ def gunicorn(
 ) -> Iterator[tuple[int, subprocess.Popen, str]]:
     """Yield ``(port, process, log path)`` of gunicorn serving ``script`` from tests/scripts."""
     port = free_port()
-    server_env = {
-        **os.environ,
-        "AML_APP_ROOT": SCRIPTS,
-        "AZUREML_ENTRY_SCRIPT": script,
-        "AZUREML_MODEL_DIR": SCRIPTS,
-        **(env or {}),
-    }
-    with tempfile.NamedTemporaryFile("w+b", suffix=".log", delete=False) as log:
-        command = [python, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *gunicorn_args, app]
-        process = subprocess.Popen(
-            command, env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        if wait:
-            wait_healthy(port, process)
-        yield port, process, log.name
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        os.unlink(log.name)
+    command = [python, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *gunicorn_args, app]
+    with process(command, port, script_env(script, env), wait) as (started, log):
+        yield port, started, log
