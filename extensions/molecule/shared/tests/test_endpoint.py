@@ -1,0 +1,54 @@
+"""The deployed example answers through nginx :5001 -> gunicorn 127.0.0.1:9090 -> score.py."""
+
+import json
+
+EXAMPLE_ROW = [[5.1, 3.5, 1.4, 0.2]]
+JSON = {"Content-Type": "application/json"}
+
+
+def test_score_returns_the_examples_prediction_through_nginx(http):
+    response = http("POST", "/score", json.dumps({"data": EXAMPLE_ROW}), JSON)
+    assert response["status"] == 200
+    assert json.loads(response["body"]) == {"predictions": [0.44]}
+    assert response["headers"]["Server"].startswith("nginx")
+
+
+def test_health_probe_is_healthy_through_nginx(http):
+    response = http("GET", "/")
+    assert (response["status"], response["body"]) == (200, "Healthy")
+
+
+def test_swagger_describes_the_example_through_nginx(http):
+    document = json.loads(http("GET", "/swagger.json?version=3")["body"])
+    assert "data" in document["components"]["schemas"]["ServiceInput"]["properties"]
+
+
+def test_request_id_is_passed_through(http):
+    response = http("POST", "/score", json.dumps({"data": EXAMPLE_ROW}), {**JSON, "x-request-id": "molecule-1"})
+    assert response["headers"]["x-request-id"] == "molecule-1"
+
+
+def test_bad_input_is_answered_by_the_wrapper(http):
+    response = http("POST", "/score", "not json", JSON)
+    assert response["status"] == 400
+
+
+def test_gunicorn_listens_on_loopback_only(host):
+    assert host.socket("tcp://127.0.0.1:9090").is_listening
+    assert not host.socket("tcp://0.0.0.0:9090").is_listening
+
+
+def test_nginx_listens_on_5001(host):
+    assert host.socket("tcp://0.0.0.0:5001").is_listening
+
+
+def test_gunicorn_runs_as_the_unprivileged_user(host):
+    masters = host.process.filter(comm="python", ppid=host.process.get(comm="runsv", args="runsv gunicorn").pid)
+    assert masters and all(process.user == "scoring" for process in masters)
+
+
+def test_the_service_user_cannot_write_what_it_runs(host):
+    for path in ("/var/azureml-app/score.py", "/var/lib/inferops/current/server/inferops_server/app.py",
+                 "/var/lib/inferops/current/app", "/etc/inferops/gunicorn_conf.py"):
+        result = host.run("setpriv --reuid=scoring --regid=scoring --init-groups test -w %s", path)
+        assert result.rc != 0, f"{path} is writable by the service user"
