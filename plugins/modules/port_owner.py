@@ -90,18 +90,28 @@ def supervisor_of(pid: int) -> str:
     return ""
 
 
+def _socket_links(fd_dir: str) -> set:
+    """Targets of a process's descriptors; one may close while we read, so each is tried alone."""
+    try:
+        descriptors = os.listdir(fd_dir)
+    except OSError:
+        return set()
+    links = set()
+    for descriptor in descriptors:
+        try:
+            links.add(os.readlink(os.path.join(fd_dir, descriptor)))
+        except OSError:
+            continue
+    return links
+
+
 def holders(inodes: set) -> list:
     found = []
     targets = {f"socket:[{inode}]" for inode in inodes}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
-        fd_dir = f"/proc/{entry}/fd"
-        try:
-            links = {os.readlink(os.path.join(fd_dir, fd)) for fd in os.listdir(fd_dir)}
-        except OSError:
-            continue
-        if links & targets:
+        if _socket_links(f"/proc/{entry}/fd") & targets:
             pid = int(entry)
             found.append({"pid": pid, "command": _read(f"/proc/{pid}/cmdline"), "supervisor": supervisor_of(pid)})
     return sorted(found, key=lambda process: process["pid"])

@@ -1,0 +1,103 @@
+"""Redeploys of a serving endpoint: graceful under load, and refused when the new init() fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+
+import pytest
+
+PROJECT = os.environ["MOLECULE_PROJECT_DIRECTORY"]
+EXAMPLE = os.path.join(PROJECT, "examples", "linear")
+ROW = {"data": [[5.1, 3.5, 1.4, 0.2]]}
+STOP_FILE = "/tmp/stop-load"
+
+# Runs in the container: POSTs one request after another until the stop file appears (or 300 s),
+# then prints the count of each status and the distinct predictions seen.
+LOAD = r"""
+import json, os, sys, time, urllib.error, urllib.request
+url, body, stop_file = sys.argv[1:4]
+counts, predictions = {}, set()
+deadline = time.monotonic() + 300
+while time.monotonic() < deadline and not os.path.exists(stop_file):
+    request = urllib.request.Request(url, data=body.encode(), headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, text = response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, text = error.code, ""
+    except OSError as error:
+        status, text = type(error).__name__, ""
+    counts[str(status)] = counts.get(str(status), 0) + 1
+    if status == 200:
+        predictions.add(text)
+print(json.dumps({"counts": counts, "predictions": sorted(predictions)}))
+"""
+
+
+def deploy(tmp_path, score: str, model: str) -> subprocess.CompletedProcess:
+    command = [
+        os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+        "--inventory", os.path.join(PROJECT, "extensions/molecule/shared/inventory.yml"),
+        "inferops.scoring.deploy",
+        "-e", f"scoring_app_entry_script={score}",
+        "-e", f"scoring_app_model_path={model}",
+        "-e", f"python_env_requirements_file={EXAMPLE}/requirements.txt",
+    ]
+    return subprocess.run(command, capture_output=True, text=True, cwd=PROJECT, timeout=900)
+
+
+@pytest.fixture
+def model_v2(tmp_path):
+    folder = tmp_path / "model-v2"
+    shutil.copytree(os.path.join(EXAMPLE, "model"), folder)
+    weights = json.loads((folder / "model.json").read_text())
+    weights["intercept"] = 1.0
+    (folder / "model.json").write_text(json.dumps(weights))
+    return str(folder)
+
+
+@pytest.fixture
+def broken_score(tmp_path):
+    script = tmp_path / "score.py"
+    script.write_text('def init():\n    raise RuntimeError("corrupt model")\n\n\ndef run(data):\n    return data\n')
+    return str(script)
+
+
+def score(http):
+    return json.loads(http("POST", "/score", json.dumps(ROW), {"Content-Type": "application/json"})["body"])
+
+
+def test_new_model_version_deploys_under_load_without_a_failed_request(host, http, tmp_path, model_v2):
+    host.run("rm -f %s", STOP_FILE)
+    load: dict = {}
+    worker = threading.Thread(
+        target=lambda: load.update(
+            result=host.run("python3 -c %s %s %s %s", LOAD, "http://127.0.0.1:5001/score", json.dumps(ROW), STOP_FILE)
+        )
+    )
+    worker.start()
+    try:
+        result = deploy(tmp_path, f"{EXAMPLE}/score.py", model_v2)
+    finally:
+        host.run("touch %s", STOP_FILE)
+        worker.join(120)
+    assert result.returncode == 0, result.stdout[-3000:]
+    report = json.loads(load["result"].stdout)
+    assert set(report["counts"]) == {"200"}, report
+    assert report["counts"]["200"] > 50, report
+    assert score(http) == {"predictions": [1.74]}
+
+
+def test_failing_init_fails_the_play_and_the_serving_version_stays(http, tmp_path, broken_score):
+    before = score(http)
+    result = deploy(tmp_path, broken_score, os.path.join(EXAMPLE, "model"))
+    assert result.returncode != 0
+    assert "init() of the scoring script raised RuntimeError" in result.stdout
+    assert "the release serving now stays" in result.stdout
+    assert score(http) == before
+    assert http("GET", "/")["status"] == 200

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Deploy the bundled example (examples/linear) into a local container with the collection's
+# deploy playbook, then score one request through nginx :5001 -> gunicorn :9090 -> score.py.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+cd "$INFEROPS_ROOT"
+
+container=inferops-demo
+example="$INFEROPS_ROOT/examples/linear"
+
+# The container plays a VM: runsvdir is its command, as in Azure ML's image.
+podman rm -f "$container" >/dev/null 2>&1 || true
+podman --runtime runc run -d --name "$container" \
+  --ulimit nofile=20000:20000 --ulimit nproc=4096:4096 \
+  "$INFEROPS_TEST_IMAGE" /usr/bin/runsvdir -P /var/runit >/dev/null
+
+inventory=$(mktemp)
+trap 'rm -f "$inventory"' EXIT
+echo "$container ansible_connection=containers.podman.podman ansible_become=false" >"$inventory"
+
+ansible-playbook -i "$inventory" inferops.scoring.deploy \
+  -e scoring_app_entry_script="$example/score.py" \
+  -e scoring_app_model_path="$example/model" \
+  -e python_env_requirements_file="$example/requirements.txt"
+
+echo
+echo "POST http://127.0.0.1:5001/score (inside $container):"
+podman exec "$container" python3 -c '
+import json, urllib.request
+body = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]}).encode()
+request = urllib.request.Request("http://127.0.0.1:5001/score", data=body, headers={"Content-Type": "application/json"})
+with urllib.request.urlopen(request) as response:
+    print(response.status, response.headers["Content-Type"], response.read().decode())
+'
+echo
+echo "The endpoint keeps running in container $container; remove it with: podman rm -f $container"

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian 12 host: lint, the server's unit tests and its contract
+# against Microsoft's azmlinfsrv, the collection's unit tests and build, and every Molecule
+# scenario in real containers. `.ci/run` runs exactly this.
+#
+#   scripts/test.sh              everything
+#   scripts/test.sh --no-molecule   everything but the container scenarios (a few minutes)
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" || exit 1
+cd "$INFEROPS_ROOT"
+
+molecule=true
+[[ "${1:-}" == "--no-molecule" ]] && molecule=false
+
+passed=0
+failed=()
+stage() {
+  local name=$1
+  shift
+  echo
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed+=("$name")
+  fi
+}
+
+# A python with Microsoft's server, to run the same request matrix against it.
+reference_venv() {
+  local venv="$INFEROPS_ROOT/.cache/reference-venv"
+  if [[ ! -x "$venv/bin/azmlinfsrv" ]]; then
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q azureml-inference-server-http==1.5.1 inference-schema >&2
+  fi
+  echo "$venv/bin/python"
+}
+
+lint() {
+  ruff check . && ruff format --check . && python tests/tools/role_docs.py && ansible-lint --nocolor -q
+}
+
+server_tests() {
+  INFEROPS_REFERENCE_PYTHON=$(reference_venv) || return 1
+  export INFEROPS_REFERENCE_PYTHON
+  (cd files/server && python -m pytest -q -p no:cacheprovider tests)
+}
+
+# The server promises Python 3.9-3.13 with Flask >= 2.2: test the oldest and newest pairs on
+# whichever of those interpreters this host has (CI's machine image has both under pyenv).
+other_pythons() {
+  local version python venv pins status=0
+  for version in 3.9 3.13; do
+    python=$(command -v "python$version" || ls /root/.pyenv/versions/"$version".*/bin/python 2>/dev/null | head -n 1)
+    if [[ -z "$python" ]]; then
+      echo "no python$version on this host: skipped"
+      continue
+    fi
+    venv="$INFEROPS_ROOT/.cache/python$version-venv"
+    pins=()
+    [[ $version == 3.9 ]] && pins=("flask==2.2.*" "werkzeug==2.2.*" "gunicorn==20.1.*")
+    if [[ ! -x "$venv/bin/pytest" ]]; then
+      "$python" -m venv "$venv" && "$venv/bin/pip" install -q "${pins[@]}" flask gunicorn inference-schema \
+        pytest openapi-spec-validator >&2 && "$venv/bin/pip" install -q -e files/server >&2 || return 1
+    fi
+    echo "python$version: $("$venv/bin/python" -c 'import flask, gunicorn; print("flask", flask.__version__ if hasattr(flask, "__version__") else "", "gunicorn", gunicorn.__version__)' 2>/dev/null)"
+    (cd files/server && "$venv/bin/python" -m pytest -q -p no:cacheprovider tests) || status=1
+  done
+  return $status
+}
+
+collection_build() {
+  local out="$INFEROPS_ROOT/.cache/build"
+  rm -rf "$out" && ansible-galaxy collection build --force --output-path "$out" >/dev/null || return 1
+  local listing
+  listing=$(tar tzf "$out"/inferops-scoring-*.tar.gz)
+  if grep -E '^(tests|extensions|\.ci|bench|files/server/tests)/' <<<"$listing"; then
+    echo "the collection archive carries test files" >&2
+    return 1
+  fi
+  grep -q '^roles/gunicorn/meta/argument_specs.yml$' <<<"$listing" && grep -q '^files/server/src/inferops_server/app.py$' <<<"$listing"
+}
+
+scenario() {
+  molecule test --scenario-name "$1"
+}
+
+# Docker's API, served by podman: the docker modules and connection run exactly as on a laptop.
+docker_api_scenario() {
+  local socket_dir status
+  socket_dir=$(mktemp -d)
+  podman system service --time=0 "unix://$socket_dir/podman.sock" &
+  local service=$!
+  for _ in $(seq 100); do [[ -S "$socket_dir/podman.sock" ]] && break; sleep 0.1; done
+  DOCKER_HOST="unix://$socket_dir/podman.sock" INFEROPS_CONTAINER_ENGINE=docker scenario docker-api
+  status=$?
+  kill "$service" && wait "$service" 2>/dev/null
+  rm -rf "$socket_dir"
+  return $status
+}
+
+stage "lint (ruff, role docs, ansible-lint production)" lint
+stage "scoring server: unit tests and contract vs azmlinfsrv" server_tests
+stage "scoring server on Python 3.9 and 3.13" other_pythons
+stage "collection unit tests" python -m pytest -q -p no:cacheprovider tests/unit
+stage "collection build excludes tests" collection_build
+if $molecule; then
+  stage "molecule default" scenario default
+  stage "molecule redeploy" scenario redeploy
+  stage "molecule docker-api" docker_api_scenario
+fi
+
+echo
+for name in "${failed[@]}"; do echo "FAILED: $name"; done
+echo "stages: $passed passed, ${#failed[@]} failed"
+((${#failed[@]} == 0))
