@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -10,13 +14,25 @@ import pytest
 CLIENT = r"""
 import json, sys, urllib.error, urllib.request
 method, url, body, headers = json.loads(sys.argv[1])
-request = urllib.request.Request(url, data=body.encode() if body is not None else None, method=method, headers=headers)
+data = body.encode() if body is not None else None
+request = urllib.request.Request(url, data=data, method=method, headers=headers)
 try:
     response = urllib.request.urlopen(request, timeout=30)
 except urllib.error.HTTPError as error:
     response = error
-print(json.dumps({"status": response.status, "headers": dict(response.headers), "body": response.read().decode()}))
+answer = {"status": response.status, "headers": dict(response.headers), "body": response.read().decode()}
+print(json.dumps(answer))
 """
+
+
+def wait_until(condition, deadline_s: float = 60) -> bool:
+    """Poll ``condition`` until it holds or the deadline passes."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
 
 
 @pytest.fixture
@@ -28,3 +44,36 @@ def http(host):
         return json.loads(result.stdout)
 
     return call
+
+
+@pytest.fixture
+def deploy():
+    """Run the deploy playbook against this scenario's container; return the finished process."""
+    project = os.environ["MOLECULE_PROJECT_DIRECTORY"]
+    example = os.path.join(project, "examples", "linear")
+
+    def run(**variables: str) -> subprocess.CompletedProcess:
+        settings = {
+            "scoring_app_entry_script": f"{example}/score.py",
+            "scoring_app_model_path": f"{example}/model",
+            "python_env_requirements_file": f"{example}/requirements.txt",
+            **variables,
+        }
+        command = [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "--inventory",
+            os.path.join(project, "extensions/molecule/shared/inventory.yml"),
+            "inferops.scoring.deploy",
+        ]
+        for name, value in settings.items():
+            command += ["-e", f"{name}={value}"]
+        # JSON results: messages stay on one line, so tests can look for them.
+        env = {
+            **os.environ,
+            "ANSIBLE_CALLBACK_RESULT_FORMAT": "json",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+        }
+        return subprocess.run(command, capture_output=True, text=True, cwd=project, env=env, timeout=900)
+
+    return run

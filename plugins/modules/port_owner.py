@@ -113,12 +113,16 @@ def holders(inodes: set) -> list:
             continue
         if _socket_links(f"/proc/{entry}/fd") & targets:
             pid = int(entry)
-            found.append({"pid": pid, "command": _read(f"/proc/{pid}/cmdline"), "supervisor": supervisor_of(pid)})
+            found.append(
+                {"pid": pid, "command": _read(f"/proc/{pid}/cmdline"), "supervisor": supervisor_of(pid)}
+            )
     return sorted(found, key=lambda process: process["pid"])
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec={"port": {"type": "int", "required": True}}, supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec={"port": {"type": "int", "required": True}}, supports_check_mode=True
+    )
     port = module.params["port"]
     if not 1 <= port <= 65535:
         module.fail_json(msg=f"port {port} is outside 1-65535")

@@ -42,7 +42,9 @@ def table(specs: dict) -> str:
             kind = option.get("type", "str")
             if option.get("choices"):
                 kind += " (" + ", ".join(map(str, option["choices"])) + ")"
-            rows.append(f"| `{name}` | {kind} | {_cell(_default(option))} | {_cell(option.get('description', ''))} |")
+            rows.append(
+                f"| `{name}` | {kind} | {_cell(_default(option))} | {_cell(option.get('description', ''))} |"
+            )
         title = "" if entry == "main" else f"Entry point `{entry}`:\n\n"
         blocks.append(title + "\n".join(rows))
     return "\n\n".join(blocks)
@@ -71,7 +73,9 @@ def main() -> int:
             if args.write:
                 readme_path.write_text(wanted)
             else:
-                stale.append(f"{readme_path}: variables table is out of date (run {Path(__file__).name} --write)")
+                stale.append(
+                    f"{readme_path}: variables table is out of date (run {Path(__file__).name} --write)"
+                )
     print("\n".join(stale) or "role READMEs match their argument specs")
     return 1 if stale and not args.write else 0
 

@@ -11,11 +11,16 @@ content_id = content_id_module.content_id
 
 
 def group(root, *files):
-    return {"root": root, "files": [{"path": f"{root}/{name}", "checksum": checksum} for name, checksum in files]}
+    return {
+        "root": root,
+        "files": [{"path": f"{root}/{name}", "checksum": checksum} for name, checksum in files],
+    }
 
 
 def test_same_content_in_another_folder_has_the_same_id():
-    assert content_id([group("/a", ("score.py", "1"))]) == content_id([group("/elsewhere", ("score.py", "1"))])
+    assert content_id([group("/a", ("score.py", "1"))]) == content_id(
+        [group("/elsewhere", ("score.py", "1"))]
+    )
 
 
 def test_changed_file_changes_the_id():
@@ -27,7 +32,9 @@ def test_renamed_file_changes_the_id():
 
 
 def test_file_order_does_not_matter():
-    assert content_id([group("/a", ("x", "1"), ("y", "2"))]) == content_id([group("/a", ("y", "2"), ("x", "1"))])
+    assert content_id([group("/a", ("x", "1"), ("y", "2"))]) == content_id(
+        [group("/a", ("y", "2"), ("x", "1"))]
+    )
 
 
 def test_moving_a_file_between_groups_changes_the_id():

@@ -22,7 +22,9 @@ def test_argument_specs_match_the_defaults(role):
     entries = load(role / "meta" / "argument_specs.yml")["argument_specs"].values()
     options = {name: option for entry in entries for name, option in (entry.get("options") or {}).items()}
     defaults = load(role / "defaults" / "main.yml")
-    specified = {name: option.get("default") for name, option in options.items() if not option.get("required")}
+    specified = {
+        name: option.get("default") for name, option in options.items() if not option.get("required")
+    }
     assert specified == {name: value for name, value in defaults.items() if name in specified}
     assert set(defaults) - set(options) == set(), "variables in defaults/main.yml without an argument spec"
 
@@ -44,5 +46,7 @@ def test_derived_variables_carry_the_private_prefix(role):
 
 
 def test_role_readmes_show_the_argument_specs():
-    result = subprocess.run([sys.executable, str(ROOT / "tests/tools/role_docs.py")], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests/tools/role_docs.py")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout

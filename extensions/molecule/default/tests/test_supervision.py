@@ -1,16 +1,8 @@
 """runit brings a killed gunicorn back, and it serves again."""
 
 import json
-import time
 
-
-def wait_until(condition, deadline_s=60):
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.5)
-    return False
+from conftest import wait_until
 
 
 def gunicorn_master(host):
@@ -21,11 +13,16 @@ def gunicorn_master(host):
 
 def test_killed_gunicorn_master_is_restarted_and_serves(host, http):
     before = gunicorn_master(host)
-    assert host.run("kill -9 %s", before).rc == 0
+    assert host.run("kill -9 %s", str(before)).rc == 0
     assert wait_until(lambda: gunicorn_master(host) not in (None, before))
 
     def serves():
-        response = http("POST", "/score", json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}), {"Content-Type": "application/json"})
+        response = http(
+            "POST",
+            "/score",
+            json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}),
+            {"Content-Type": "application/json"},
+        )
         return response["status"] == 200
 
     assert wait_until(serves)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -39,18 +37,6 @@ print(json.dumps({"counts": counts, "predictions": sorted(predictions)}))
 """
 
 
-def deploy(tmp_path, score: str, model: str) -> subprocess.CompletedProcess:
-    command = [
-        os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-        "--inventory", os.path.join(PROJECT, "extensions/molecule/shared/inventory.yml"),
-        "inferops.scoring.deploy",
-        "-e", f"scoring_app_entry_script={score}",
-        "-e", f"scoring_app_model_path={model}",
-        "-e", f"python_env_requirements_file={EXAMPLE}/requirements.txt",
-    ]
-    return subprocess.run(command, capture_output=True, text=True, cwd=PROJECT, timeout=900)
-
-
 @pytest.fixture
 def model_v2(tmp_path):
     folder = tmp_path / "model-v2"
@@ -64,7 +50,9 @@ def model_v2(tmp_path):
 @pytest.fixture
 def broken_score(tmp_path):
     script = tmp_path / "score.py"
-    script.write_text('def init():\n    raise RuntimeError("corrupt model")\n\n\ndef run(data):\n    return data\n')
+    script.write_text(
+        'def init():\n    raise RuntimeError("corrupt model")\n\n\ndef run(data):\n    return data\n'
+    )
     return str(script)
 
 
@@ -72,17 +60,19 @@ def score(http):
     return json.loads(http("POST", "/score", json.dumps(ROW), {"Content-Type": "application/json"})["body"])
 
 
-def test_new_model_version_deploys_under_load_without_a_failed_request(host, http, tmp_path, model_v2):
+def test_new_model_version_deploys_under_load_without_a_failed_request(host, http, deploy, model_v2):
     host.run("rm -f %s", STOP_FILE)
     load: dict = {}
     worker = threading.Thread(
         target=lambda: load.update(
-            result=host.run("python3 -c %s %s %s %s", LOAD, "http://127.0.0.1:5001/score", json.dumps(ROW), STOP_FILE)
+            result=host.run(
+                "python3 -c %s %s %s %s", LOAD, "http://127.0.0.1:5001/score", json.dumps(ROW), STOP_FILE
+            )
         )
     )
     worker.start()
     try:
-        result = deploy(tmp_path, f"{EXAMPLE}/score.py", model_v2)
+        result = deploy(scoring_app_model_path=model_v2)
     finally:
         host.run("touch %s", STOP_FILE)
         worker.join(120)
@@ -93,9 +83,9 @@ def test_new_model_version_deploys_under_load_without_a_failed_request(host, htt
     assert score(http) == {"predictions": [1.74]}
 
 
-def test_failing_init_fails_the_play_and_the_serving_version_stays(http, tmp_path, broken_score):
+def test_failing_init_fails_the_play_and_the_serving_version_stays(http, deploy, broken_score):
     before = score(http)
-    result = deploy(tmp_path, broken_score, os.path.join(EXAMPLE, "model"))
+    result = deploy(scoring_app_entry_script=broken_score)
     assert result.returncode != 0
     assert "init() of the scoring script raised RuntimeError" in result.stdout
     assert "the release serving now stays" in result.stdout

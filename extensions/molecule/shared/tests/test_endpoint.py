@@ -24,7 +24,9 @@ def test_swagger_describes_the_example_through_nginx(http):
 
 
 def test_request_id_is_passed_through(http):
-    response = http("POST", "/score", json.dumps({"data": EXAMPLE_ROW}), {**JSON, "x-request-id": "molecule-1"})
+    response = http(
+        "POST", "/score", json.dumps({"data": EXAMPLE_ROW}), {**JSON, "x-request-id": "molecule-1"}
+    )
     assert response["headers"]["x-request-id"] == "molecule-1"
 
 
@@ -43,12 +45,18 @@ def test_nginx_listens_on_5001(host):
 
 
 def test_gunicorn_runs_as_the_unprivileged_user(host):
-    masters = host.process.filter(comm="python", ppid=host.process.get(comm="runsv", args="runsv gunicorn").pid)
+    masters = host.process.filter(
+        comm="python", ppid=host.process.get(comm="runsv", args="runsv gunicorn").pid
+    )
     assert masters and all(process.user == "scoring" for process in masters)
 
 
 def test_the_service_user_cannot_write_what_it_runs(host):
-    for path in ("/var/azureml-app/score.py", "/var/lib/inferops/current/server/inferops_server/app.py",
-                 "/var/lib/inferops/current/app", "/etc/inferops/gunicorn_conf.py"):
+    for path in (
+        "/var/azureml-app/score.py",
+        "/var/lib/inferops/current/server/inferops_server/app.py",
+        "/var/lib/inferops/current/app",
+        "/etc/inferops/gunicorn_conf.py",
+    ):
         result = host.run("setpriv --reuid=scoring --regid=scoring --init-groups test -w %s", path)
         assert result.rc != 0, f"{path} is writable by the service user"

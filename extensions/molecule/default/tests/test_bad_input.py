@@ -1,0 +1,69 @@
+"""Bad input fails the play early, names the variable to fix, and leaves the endpoint serving."""
+
+import json
+
+import pytest
+from conftest import wait_until
+
+FOREIGN_PORT = 6001
+
+
+@pytest.fixture
+def foreign_listener(host):
+    """Another program holding a port: a plain HTTP server started outside runit."""
+    host.run(
+        "setsid python3 -m http.server %s --bind 127.0.0.1 >/dev/null 2>&1 < /dev/null &", str(FOREIGN_PORT)
+    )
+    assert wait_until(lambda: host.socket(f"tcp://127.0.0.1:{FOREIGN_PORT}").is_listening, 20)
+    yield FOREIGN_PORT
+    host.run("pkill -f 'http.server %s'", str(FOREIGN_PORT))
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (
+            {"scoring_app_entry_script": "/nonexistent/score.py"},
+            "Set scoring_app_entry_script to your score.py",
+        ),
+        (
+            {"scoring_app_model_path": "/nonexistent/model"},
+            "scoring_app_model_path to the model file or folder",
+        ),
+        (
+            {"python_env_requirements_file": "/nonexistent/requirements.txt"},
+            "python_env_requirements_file=/nonexistent",
+        ),
+        ({"gunicorn_port": "70000"}, "gunicorn_port must be 1-65535"),
+        ({"nginx_proxy_listen_port": "0"}, "nginx_proxy_listen_port (0)"),
+    ],
+    ids=[
+        "missing score.py",
+        "missing model",
+        "missing requirements",
+        "gunicorn port range",
+        "nginx port range",
+    ],
+)
+def test_bad_input_fails_naming_the_variable(deploy, variables, message):
+    result = deploy(**variables)
+    assert result.returncode != 0
+    assert message in result.stdout
+
+
+@pytest.mark.parametrize("variable", ["nginx_proxy_listen_port", "gunicorn_port"])
+def test_port_held_by_another_program_fails_naming_it(deploy, foreign_listener, variable):
+    result = deploy(**{variable: str(foreign_listener)})
+    assert result.returncode != 0
+    assert f"Port {foreign_listener} is taken by another program" in result.stdout
+    assert "http.server" in result.stdout
+    assert f"set {variable} to a free port" in result.stdout
+
+
+def test_bad_input_changes_nothing_on_the_host(deploy, http):
+    result = deploy(scoring_app_model_path="/nonexistent/model")
+    assert "changed=0" in result.stdout
+    response = http(
+        "POST", "/score", json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}), {"Content-Type": "application/json"}
+    )
+    assert response["status"] == 200
