@@ -49,8 +49,49 @@ def _schemas(run: Callable[..., Any]) -> tuple[dict, dict, list[str]]:
     return schema_util.get_input_schema(run), schema_util.get_output_schema(run), versions
 
 
+def _paths(
+    prefix: str, *, text: dict, score_input: dict, score_output: dict, version: dict, error: dict
+) -> dict:
+    """The three routes; the arguments carry what Swagger 2 and OpenAPI 3 spell differently."""
+    default = {"description": "The service failed.", **error}
+    return {
+        f"{prefix}/": {
+            "get": {
+                "operationId": "ServiceHealthCheck",
+                "description": HEALTH_DESCRIPTION,
+                "responses": {"200": {"description": "Healthy", **text}, "default": default},
+            }
+        },
+        f"{prefix}/score": {
+            "post": {
+                "operationId": "RunMLService",
+                "description": SCORE_DESCRIPTION,
+                "security": [{"Bearer": []}],
+                **score_input,
+                "responses": {"200": {"description": "The prediction.", **score_output}, "default": default},
+            }
+        },
+        f"{prefix}/swagger.json": {
+            "get": {
+                "operationId": "GetSwaggerSpec",
+                "description": "This document.",
+                "parameters": [{"name": "version", "in": "query", "required": False, **version}],
+                "responses": {"200": {"description": "The document.", **text}, "default": default},
+            }
+        },
+    }
+
+
 def _swagger2(settings: Settings, prefix: str, input_schema: dict, output_schema: dict) -> dict:
-    default = {"description": "The service failed.", "schema": {"$ref": "#/definitions/ErrorResponse"}}
+    def ref(name: str) -> dict:
+        return {"schema": {"$ref": f"#/definitions/{name}"}}
+
+    body = {
+        "name": "serviceInputPayload",
+        "in": "body",
+        "description": "The model input.",
+        **ref("ServiceInput"),
+    }
     return {
         "swagger": "2.0",
         "info": _info(settings),
@@ -58,59 +99,14 @@ def _swagger2(settings: Settings, prefix: str, input_schema: dict, output_schema
         "consumes": ["application/json"],
         "produces": ["application/json"],
         "securityDefinitions": {"Bearer": BEARER},
-        "paths": {
-            f"{prefix}/": {
-                "get": {
-                    "operationId": "ServiceHealthCheck",
-                    "description": HEALTH_DESCRIPTION,
-                    "responses": {
-                        "200": {"description": "Healthy", "schema": {"type": "string"}},
-                        "default": default,
-                    },
-                }
-            },
-            f"{prefix}/score": {
-                "post": {
-                    "operationId": "RunMLService",
-                    "description": SCORE_DESCRIPTION,
-                    "security": [{"Bearer": []}],
-                    "parameters": [
-                        {
-                            "name": "serviceInputPayload",
-                            "in": "body",
-                            "description": "The model input.",
-                            "schema": {"$ref": "#/definitions/ServiceInput"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "The prediction.",
-                            "schema": {"$ref": "#/definitions/ServiceOutput"},
-                        },
-                        "default": default,
-                    },
-                }
-            },
-            f"{prefix}/swagger.json": {
-                "get": {
-                    "operationId": "GetSwaggerSpec",
-                    "description": "This document.",
-                    "parameters": [
-                        {
-                            "name": "version",
-                            "in": "query",
-                            "required": False,
-                            "type": "integer",
-                            "enum": [2, 3],
-                        }
-                    ],
-                    "responses": {
-                        "200": {"description": "The document.", "schema": {"type": "string"}},
-                        "default": default,
-                    },
-                }
-            },
-        },
+        "paths": _paths(
+            prefix,
+            text={"schema": {"type": "string"}},
+            score_input={"parameters": [body]},
+            score_output=ref("ServiceOutput"),
+            version={"type": "integer", "enum": [2, 3]},
+            error=ref("ErrorResponse"),
+        ),
         "definitions": {
             "ServiceInput": input_schema,
             "ServiceOutput": output_schema,
@@ -120,54 +116,21 @@ def _swagger2(settings: Settings, prefix: str, input_schema: dict, output_schema
 
 
 def _openapi3(settings: Settings, prefix: str, input_schema: dict, output_schema: dict, version: str) -> dict:
-    def json_body(ref: str) -> dict:
-        return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+    def json_body(name: str) -> dict:
+        return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
 
-    default = {"description": "The service failed.", "content": json_body("ErrorResponse")}
-    text = {"text/plain": {"schema": {"type": "string"}}}
     return {
         "openapi": version,
         "info": _info(settings),
         "security": [{"Bearer": []}],
-        "paths": {
-            f"{prefix}/": {
-                "get": {
-                    "operationId": "ServiceHealthCheck",
-                    "description": HEALTH_DESCRIPTION,
-                    "responses": {"200": {"description": "Healthy", "content": text}, "default": default},
-                }
-            },
-            f"{prefix}/score": {
-                "post": {
-                    "operationId": "RunMLService",
-                    "description": SCORE_DESCRIPTION,
-                    "security": [{"Bearer": []}],
-                    "requestBody": {"description": "The model input.", "content": json_body("ServiceInput")},
-                    "responses": {
-                        "200": {"description": "The prediction.", "content": json_body("ServiceOutput")},
-                        "default": default,
-                    },
-                }
-            },
-            f"{prefix}/swagger.json": {
-                "get": {
-                    "operationId": "GetSwaggerSpec",
-                    "description": "This document.",
-                    "parameters": [
-                        {
-                            "name": "version",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "integer", "enum": [2, 3]},
-                        }
-                    ],
-                    "responses": {
-                        "200": {"description": "The document.", "content": text},
-                        "default": default,
-                    },
-                }
-            },
-        },
+        "paths": _paths(
+            prefix,
+            text={"content": {"text/plain": {"schema": {"type": "string"}}}},
+            score_input={"requestBody": {"description": "The model input.", **json_body("ServiceInput")}},
+            score_output=json_body("ServiceOutput"),
+            version={"schema": {"type": "integer", "enum": [2, 3]}},
+            error=json_body("ErrorResponse"),
+        ),
         "components": {
             "schemas": {
                 "ServiceInput": input_schema,
