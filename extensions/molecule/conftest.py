@@ -74,6 +74,15 @@ def deploy():
             "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_FORCE_COLOR": "0",
         }
-        return subprocess.run(command, capture_output=True, text=True, cwd=project, env=env, timeout=900)
+        # Failures go to stderr since ansible-core 2.19: keep both, in order, in .stdout.
+        return subprocess.run(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=project,
+            env=env,
+            timeout=900,
+        )
 
     return run

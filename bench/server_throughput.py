@@ -1,0 +1,132 @@
+"""Throughput of our scoring server against Microsoft's azmlinfsrv 1.5.1, side by side.
+
+    bench/server_throughput.sh            (installs wrk and the two servers' environments)
+
+Both servers run under gunicorn on loopback with the same score.py (the bundled example) and the
+same worker count; wrk sends the same POST for each. Each figure is the median of several runs,
+and ratios are against the reference in the same run, because this machine is noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "files/server/tests"))
+
+from contract.servers import OUR_APP, REFERENCE_APP, free_port, process  # noqa: E402
+
+EXAMPLE = ROOT / "examples/linear"
+BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]})
+WRK_SCRIPT = f"""
+wrk.method = "POST"
+wrk.body = '{BODY}'
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+def wrk(port: int, connections: int, seconds: int, script: str) -> dict:
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            script,
+            f"http://127.0.0.1:{port}/score",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def latency_ms(percent: str) -> float:
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(map(int, socket_errors.groups())) if socket_errors else 0
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency_ms("50"),
+        "p99": latency_ms("99"),
+        "errors": errors,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reference-python", required=True)
+    parser.add_argument("--ours-python", default=sys.executable)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "AML_APP_ROOT": str(EXAMPLE),
+        "AZUREML_ENTRY_SCRIPT": "score.py",
+        "AZUREML_MODEL_DIR": str(EXAMPLE / "model"),
+    }
+    workers = ("-w", str(args.workers))
+    servers = [
+        ("azmlinfsrv (sync)", args.reference_python, REFERENCE_APP, ("-k", "sync", *workers)),
+        ("ours (sync)", args.ours_python, OUR_APP, ("-k", "sync", *workers)),
+        ("ours (gthread, default)", args.ours_python, OUR_APP, ("-k", "gthread", "--threads", "4", *workers)),
+    ]
+    results: dict[tuple[str, int], list[dict]] = {}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        # Rounds interleave the servers so that drift in the machine's speed hits all of them alike.
+        for _ in range(args.runs):
+            for name, python, app, gunicorn_args in servers:
+                port = free_port()
+                command = [python, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *gunicorn_args, app]
+                with process(command, port, env):
+                    for connections in args.connections:
+                        results.setdefault((name, connections), []).append(
+                            wrk(port, connections, args.seconds, script.name)
+                        )
+
+    machine = f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    load = f"wrk -t2 {args.seconds}s x {args.runs} runs (median)"
+    print(f"# Scoring server throughput: {machine}")
+    print(f"# examples/linear/score.py, {args.workers} gunicorn workers, {load}")
+    print()
+    print("| server | connections | req/s | vs azmlinfsrv | p50 ms | p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for connections in args.connections:
+        reference = statistics.median(r["rps"] for r in results[(servers[0][0], connections)])
+        for name, *_ in servers:
+            runs = results[(name, connections)]
+            rps = statistics.median(r["rps"] for r in runs)
+            print(
+                f"| {name} | {connections} | {rps:.0f} | {rps / reference:.2f}x "
+                f"| {statistics.median(r['p50'] for r in runs):.2f} "
+                f"| {statistics.median(r['p99'] for r in runs):.2f} "
+                f"| {sum(r['errors'] for r in runs)} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
