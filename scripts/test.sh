@@ -50,7 +50,14 @@ server_tests() {
 other_pythons() {
   local version python venv pins status=0
   for version in 3.9 3.13; do
-    python=$(command -v "python$version" || ls /root/.pyenv/versions/"$version".*/bin/python 2>/dev/null | head -n 1)
+    python=""
+    for candidate in "$(command -v "python$version")" /root/.pyenv/versions/"$version".*/bin/python; do
+      # pyenv puts shims on PATH for versions it cannot run in this shell: try each.
+      if [[ -x "$candidate" ]] && "$candidate" -c "" 2>/dev/null; then
+        python=$candidate
+        break
+      fi
+    done
     if [[ -z "$python" ]]; then
       echo "no python$version on this host: skipped"
       continue
@@ -62,7 +69,9 @@ other_pythons() {
       "$python" -m venv "$venv" && "$venv/bin/pip" install -q "${pins[@]}" flask gunicorn inference-schema \
         pytest openapi-spec-validator >&2 && "$venv/bin/pip" install -q -e files/server >&2 || return 1
     fi
-    echo "python$version: $("$venv/bin/python" -c 'import flask, gunicorn; print("flask", flask.__version__ if hasattr(flask, "__version__") else "", "gunicorn", gunicorn.__version__)' 2>/dev/null)"
+    echo "python$version: $("$venv/bin/python" -c '
+from importlib.metadata import version
+print(*(f"{name} {version(name)}" for name in ("flask", "werkzeug", "gunicorn")))')"
     (cd files/server && "$venv/bin/python" -m pytest -q -p no:cacheprovider tests) || status=1
   done
   return $status
