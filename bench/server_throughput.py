@@ -39,7 +39,7 @@ def wrk(port: int, connections: int, seconds: int, script: str) -> dict:
         [
             "wrk",
             "-t",
-            "2",
+            str(min(2, connections)),
             "-c",
             str(connections),
             "-d",

@@ -146,3 +146,15 @@ def test_body_of_100_megabytes_is_accepted(client_for):
     body = b"x" * (100 * 1024 * 1024)
     response = client_for("returns.py").post("/score", data=body)
     assert response.status_code == 200
+
+
+def test_request_after_a_timeout_off_the_main_thread_is_served(client_for):
+    client = client_for("slow.py", scoring_timeout_ms=300)
+    _post_from_thread(client, "3")
+    response = _post_from_thread(client, "0")
+    assert (response.status_code, response.get_json()) == (200, "done")
+
+
+def test_run_exceptions_off_the_main_thread_are_500s(client_for):
+    response = _post_from_thread(client_for("returns.py"), "raise")
+    assert (response.status_code, response.headers["x-ms-run-function-failed"]) == (500, "True")
