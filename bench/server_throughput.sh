@@ -4,8 +4,5 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/bootstrap.sh"
 command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
-reference="$INFEROPS_ROOT/.cache/reference-venv"
-[[ -x "$reference/bin/azmlinfsrv" ]] || {
-  python3 -m venv "$reference" && "$reference/bin/pip" install -q azureml-inference-server-http==1.5.1 inference-schema >&2
-}
-exec python "$INFEROPS_ROOT/bench/server_throughput.py" --reference-python "$reference/bin/python" "$@"
+reference=$(reference_python)
+exec python "$INFEROPS_ROOT/bench/server_throughput.py" --reference-python "$reference" "$@"

@@ -38,3 +38,13 @@ export ANSIBLE_COLLECTIONS_PATH="$INFEROPS_ROOT/.cache/collections"
 
 INFEROPS_TEST_IMAGE=$("$INFEROPS_ROOT/tests/images/build-base-image.sh")
 export INFEROPS_TEST_IMAGE
+
+# Prints a python that has Microsoft's server, installing it on first use: the contract tests
+# and the benchmarks run the same requests against it.
+reference_python() {
+  local venv="$INFEROPS_ROOT/.cache/reference-venv"
+  if [[ ! -x "$venv/bin/azmlinfsrv" ]]; then
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q azureml-inference-server-http==1.5.1 inference-schema >&2
+  fi
+  echo "$venv/bin/python"
+}

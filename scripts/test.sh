@@ -26,21 +26,12 @@ stage() {
   fi
 }
 
-# A python with Microsoft's server, to run the same request matrix against it.
-reference_venv() {
-  local venv="$INFEROPS_ROOT/.cache/reference-venv"
-  if [[ ! -x "$venv/bin/azmlinfsrv" ]]; then
-    python3 -m venv "$venv" && "$venv/bin/pip" install -q azureml-inference-server-http==1.5.1 inference-schema >&2
-  fi
-  echo "$venv/bin/python"
-}
-
 lint() {
   ruff check . && ruff format --check . && python tests/tools/role_docs.py && ansible-lint --nocolor -q
 }
 
 server_tests() {
-  INFEROPS_REFERENCE_PYTHON=$(reference_venv) || return 1
+  INFEROPS_REFERENCE_PYTHON=$(reference_python) || return 1
   export INFEROPS_REFERENCE_PYTHON
   (cd files/server && python -m pytest -q -p no:cacheprovider tests)
 }
