@@ -35,6 +35,10 @@ def wait_until(condition, deadline_s: float = 60) -> bool:
     return False
 
 
+# The bundled example's request, as every scenario sends it.
+EXAMPLE_BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]})
+
+
 @pytest.fixture
 def http(host):
     def call(method: str, path: str, body: str | None = None, headers: dict | None = None, port: int = 5001):
@@ -42,6 +46,16 @@ def http(host):
         result = host.run("python3 -c %s %s", CLIENT, request)
         assert result.rc == 0, result.stderr
         return json.loads(result.stdout)
+
+    return call
+
+
+@pytest.fixture
+def score_example(http):
+    """POST the example's request to /score through nginx; extra headers may be added."""
+
+    def call(headers: dict | None = None):
+        return http("POST", "/score", EXAMPLE_BODY, {"Content-Type": "application/json", **(headers or {})})
 
     return call
 

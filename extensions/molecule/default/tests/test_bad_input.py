@@ -1,7 +1,5 @@
 """Bad input fails the play early, names the variable to fix, and leaves the endpoint serving."""
 
-import json
-
 import pytest
 from conftest import wait_until
 
@@ -60,10 +58,7 @@ def test_port_held_by_another_program_fails_naming_it(deploy, foreign_listener, 
     assert f"set {variable} to a free port" in result.stdout
 
 
-def test_bad_input_changes_nothing_on_the_host(deploy, http):
+def test_bad_input_changes_nothing_on_the_host(deploy, score_example):
     result = deploy(scoring_app_model_path="/nonexistent/model")
     assert "changed=0" in result.stdout
-    response = http(
-        "POST", "/score", json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}), {"Content-Type": "application/json"}
-    )
-    assert response["status"] == 200
+    assert score_example()["status"] == 200

@@ -8,10 +8,10 @@ import shutil
 import threading
 
 import pytest
+from conftest import EXAMPLE_BODY
 
 PROJECT = os.environ["MOLECULE_PROJECT_DIRECTORY"]
 EXAMPLE = os.path.join(PROJECT, "examples", "linear")
-ROW = {"data": [[5.1, 3.5, 1.4, 0.2]]}
 STOP_FILE = "/tmp/stop-load"
 
 # Runs in the container: POSTs one request after another until the stop file appears (or 300 s),
@@ -56,17 +56,17 @@ def broken_score(tmp_path):
     return str(script)
 
 
-def score(http):
-    return json.loads(http("POST", "/score", json.dumps(ROW), {"Content-Type": "application/json"})["body"])
+def prediction(score_example):
+    return json.loads(score_example()["body"])
 
 
-def test_new_model_version_deploys_under_load_without_a_failed_request(host, http, deploy, model_v2):
+def test_new_model_version_deploys_under_load_without_a_failed_request(host, score_example, deploy, model_v2):
     host.run("rm -f %s", STOP_FILE)
     load: dict = {}
     worker = threading.Thread(
         target=lambda: load.update(
             result=host.run(
-                "python3 -c %s %s %s %s", LOAD, "http://127.0.0.1:5001/score", json.dumps(ROW), STOP_FILE
+                "python3 -c %s %s %s %s", LOAD, "http://127.0.0.1:5001/score", EXAMPLE_BODY, STOP_FILE
             )
         )
     )
@@ -80,14 +80,14 @@ def test_new_model_version_deploys_under_load_without_a_failed_request(host, htt
     report = json.loads(load["result"].stdout)
     assert set(report["counts"]) == {"200"}, report
     assert report["counts"]["200"] > 50, report
-    assert score(http) == {"predictions": [1.74]}
+    assert prediction(score_example) == {"predictions": [1.74]}
 
 
-def test_failing_init_fails_the_play_and_the_serving_version_stays(http, deploy, broken_score):
-    before = score(http)
+def test_failing_init_fails_the_play_and_the_serving_version_stays(http, score_example, deploy, broken_score):
+    before = prediction(score_example)
     result = deploy(scoring_app_entry_script=broken_score)
     assert result.returncode != 0
     assert "init() of the scoring script raised RuntimeError" in result.stdout
     assert "the release serving now stays" in result.stdout
-    assert score(http) == before
+    assert prediction(score_example) == before
     assert http("GET", "/")["status"] == 200

@@ -2,12 +2,11 @@
 
 import json
 
-EXAMPLE_ROW = [[5.1, 3.5, 1.4, 0.2]]
 JSON = {"Content-Type": "application/json"}
 
 
-def test_score_returns_the_examples_prediction_through_nginx(http):
-    response = http("POST", "/score", json.dumps({"data": EXAMPLE_ROW}), JSON)
+def test_score_returns_the_examples_prediction_through_nginx(score_example):
+    response = score_example()
     assert response["status"] == 200
     assert json.loads(response["body"]) == {"predictions": [0.44]}
     assert response["headers"]["Server"].startswith("nginx")
@@ -23,10 +22,8 @@ def test_swagger_describes_the_example_through_nginx(http):
     assert "data" in document["components"]["schemas"]["ServiceInput"]["properties"]
 
 
-def test_request_id_is_passed_through(http):
-    response = http(
-        "POST", "/score", json.dumps({"data": EXAMPLE_ROW}), {**JSON, "x-request-id": "molecule-1"}
-    )
+def test_request_id_is_passed_through(score_example):
+    response = score_example({"x-request-id": "molecule-1"})
     assert response["headers"]["x-request-id"] == "molecule-1"
 
 
