@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 host: lint, the server's unit tests and its contract
-# against Microsoft's azmlinfsrv, the collection's unit tests and build, and every Molecule
-# scenario in real containers. `.ci/run` runs exactly this.
+# against Microsoft's azmlinfsrv, the collection's unit tests and build, the conda engine against
+# a test channel built here, and every Molecule scenario in real containers. `.ci/run` runs exactly this.
 #
 #   scripts/test.sh              everything
 #   scripts/test.sh --no-molecule   everything but the container scenarios (a few minutes)
@@ -80,12 +80,26 @@ collection_build() {
   grep -q '^roles/gunicorn/meta/argument_specs.yml$' <<<"$listing" && grep -q '^files/server/src/inferops_server/app.py$' <<<"$listing"
 }
 
+# No conda channel is reachable here: tests/channel builds one, used by the engine tests and the
+# conda scenario (INFEROPS_TEST_CHANNEL).
+test_channel() {
+  INFEROPS_TEST_CHANNEL=$(python tests/channel/build_channel.py) && export INFEROPS_TEST_CHANNEL \
+    && echo "$INFEROPS_TEST_CHANNEL"
+}
+
 scenario() {
   molecule test --scenario-name "$1"
 }
 
 # Docker's API, served by podman: the docker modules and connection run exactly as on a laptop.
-docker_api_scenario() {
+docker_api_# No conda channel is reachable here: tests/channel builds one, used by the engine tests and the
+# conda scenario (INFEROPS_TEST_CHANNEL).
+test_channel() {
+  INFEROPS_TEST_CHANNEL=$(python tests/channel/build_channel.py) && export INFEROPS_TEST_CHANNEL \
+    && echo "$INFEROPS_TEST_CHANNEL"
+}
+
+scenario() {
   local socket_dir status
   socket_dir=$(mktemp -d)
   podman system service --time=0 "unix://$socket_dir/podman.sock" &
@@ -101,11 +115,14 @@ docker_api_scenario() {
 stage "lint (ruff, role docs, ansible-lint production)" lint
 stage "scoring server: unit tests and contract vs azmlinfsrv" server_tests
 stage "scoring server on Python 3.9 and 3.13" other_pythons
+stage "conda test channel (built from pyenv CPython and PyPI wheels)" test_channel
 stage "collection unit tests" python -m pytest -q -p no:cacheprovider tests/unit
+stage "conda engine (py-rattler) against the test channel" python -m pytest -q -p no:cacheprovider tests/conda
 stage "collection build excludes tests" collection_build
 if $molecule; then
   stage "molecule default" scenario default
   stage "molecule redeploy" scenario redeploy
+  stage "molecule conda" scenario conda
   stage "molecule docker-api" docker_api_scenario
 fi
 

@@ -62,24 +62,33 @@ def score_example(http):
 
 @pytest.fixture
 def deploy():
-    """Run the deploy playbook against this scenario's container; return the finished process."""
+    """Run the deploy playbook against this scenario's container; return the finished process.
+
+    The scenario's deploy-vars.yml, when it has one, says what it deploys (as in its converge);
+    otherwise the bundled example with its requirements file. Options (--check, --extra-vars) follow it.
+    """
     project = os.environ["MOLECULE_PROJECT_DIRECTORY"]
     example = os.path.join(project, "examples", "linear")
+    scenario_vars = os.path.join(os.environ.get("MOLECULE_SCENARIO_DIRECTORY", ""), "deploy-vars.yml")
 
-    def run(**variables: str) -> subprocess.CompletedProcess:
-        settings = {
-            "scoring_app_entry_script": f"{example}/score.py",
-            "scoring_app_model_path": f"{example}/model",
-            "python_env_requirements_file": f"{example}/requirements.txt",
-            **variables,
-        }
+    def run(*options: str, **variables: str) -> subprocess.CompletedProcess:
         command = [
             os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
             "--inventory",
             os.path.join(project, "extensions/molecule/shared/inventory.yml"),
             "inferops.scoring.deploy",
         ]
-        for name, value in settings.items():
+        if os.path.exists(scenario_vars):
+            command += ["--extra-vars", f"@{scenario_vars}"]
+        else:
+            variables = {
+                "scoring_app_entry_script": f"{example}/score.py",
+                "scoring_app_model_path": f"{example}/model",
+                "python_env_requirements_file": f"{example}/requirements.txt",
+                **variables,
+            }
+        command += options
+        for name, value in variables.items():
             command += ["-e", f"{name}={value}"]
         # JSON results: messages stay on one line, so tests can look for them.
         env = {

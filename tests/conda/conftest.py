@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
 import os
 import subprocess
@@ -19,6 +17,7 @@ ENGINE = ROOT / "roles" / "python_env" / "files"
 sys.path.insert(0, str(ROOT / "tests" / "channel"))
 
 import build_channel  # noqa: E402
+import serve  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -28,16 +27,10 @@ def test_channel() -> Path:
     return Path(built) if built else build_channel.build(ROOT / ".cache" / "test-channel")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def channel_url(test_channel):
     """Base URL of the served channel folder, e.g. http://127.0.0.1:PORT (conda-forge/ below it)."""
-    handler = functools.partial(_QuietHandler, directory=str(test_channel))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = serve.server(str(test_channel), 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -42,9 +42,7 @@ def test_nginx_listens_on_5001(host):
 
 
 def test_gunicorn_runs_as_the_unprivileged_user(host):
-    masters = host.process.filter(
-        comm="python", ppid=host.process.get(comm="runsv", args="runsv gunicorn").pid
-    )
+    masters = host.process.filter(ppid=host.process.get(comm="runsv", args="runsv gunicorn").pid)
     assert masters and all(process.user == "scoring" for process in masters)
 
 

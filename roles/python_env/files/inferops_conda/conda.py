@@ -39,6 +39,10 @@ def _unreachable(error: Exception, urls: list[str], mirrors: dict[str, list[str]
     named = [url for url in urls if url in text or any(mirror in text for mirror in mirrors.get(url, []))]
     which = ", ".join(channels.describe(url, mirrors) for url in named or urls)
     first = text.splitlines()[0] if text else type(error).__name__
+    if "304 Not Modified" in text:
+        # conda/rattler#2719: a bare 304 cannot revalidate the cached repodata.
+        first += " (the server answers 304 without ETag or Last-Modified: serve the channel"
+        first += " with a standard web server)"
     return EngineError(f"channel {which} could not be read: {first}\n{text}")
 
 
