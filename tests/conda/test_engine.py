@@ -166,7 +166,9 @@ def test_a_failed_update_leaves_the_previous_environment_working(engine, test_ch
 
 def test_old_environments_are_pruned_but_never_one_in_use(engine, tmp_path):
     _, serving = engine(["python=3.11", "six=1.16"], keep=1)
-    process = subprocess.Popen([serving["python"], "-c", "import time; time.sleep(120)"])
+    code = "import time; print('ready', flush=True); time.sleep(120)"
+    process = subprocess.Popen([serving["python"], "-c", code], stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "ready\n"
     try:
         _, middle = engine(["python=3.11", "six=1.17"], keep=1)
         _, newest = engine(["python=3.11", "idna"], keep=1)

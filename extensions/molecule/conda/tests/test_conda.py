@@ -23,10 +23,15 @@ dependencies:
 
 
 def server_python(host) -> str:
-    """The interpreter the gunicorn master runs."""
+    """The interpreter the gunicorn master runs: the first word of its command line (reading its
+    exe link needs ptrace rights the container's root lacks)."""
     runsv = host.process.get(comm="runsv", args="runsv gunicorn")
     master = host.process.filter(ppid=runsv.pid)[0]
-    return host.run("readlink /proc/%s/exe", str(master.pid)).stdout.strip()
+    return host.file(f"/proc/{master.pid}/cmdline").content.split(b"\0")[0].decode()
+
+
+def python_version(host, python: str) -> str:
+    return host.run("%s -c 'import sys; print(*sys.version_info[:2], sep=\".\")'", python).stdout.strip()
 
 
 def env_folders(host) -> list[str]:
@@ -45,7 +50,7 @@ def conda_file(tmp_path):
 
 def test_the_server_runs_the_environment_built_from_the_conda_file(host, score_example):
     python = server_python(host)
-    assert python.startswith(f"{ENVS}/linear-example-") and python.endswith("/bin/python3.11")
+    assert python.startswith(f"{ENVS}/linear-example-") and python_version(host, python) == "3.11"
     prefix = python.rsplit("/bin/", 1)[0]
     assert host.run("readlink %s/current", ENVS).stdout.strip() == prefix.rsplit("/", 1)[1]
     assert host.run("%s/bin/python -c 'import inference_schema, flask, gunicorn'", prefix).rc == 0
@@ -73,7 +78,7 @@ def test_an_edited_file_moves_the_server_to_a_new_environment_and_back(
     result = deploy(python_env_conda_file=conda_file(EDITED))
     assert result.returncode == 0, result.stdout[-3000:]
     edited = server_python(host)
-    assert edited.endswith("/bin/python3.10") and edited.rsplit("/bin/", 1)[0] != first.rsplit("/bin/", 1)[0]
+    assert edited != first and python_version(host, edited) == "3.10"
     assert host.run("%s -c 'import idna; assert idna.__version__ == \"3.7\"'", edited).rc == 0
     assert score_example()["status"] == 200
     # Going back to the first file reuses its environment: nothing is built again.

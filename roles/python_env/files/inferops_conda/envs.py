@@ -66,14 +66,25 @@ def write_manifest(prefix: Path, manifest: dict) -> None:
     staging.replace(prefix / MANIFEST)
 
 
+def _executable(pid: str) -> str:
+    """What a process runs: its exe link, or, where reading that needs ptrace rights a container's
+    root lacks, the first word of its (world-readable) command line."""
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().split(b"\0", 1)[0].decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def in_use(envs: Path) -> set[Path]:
     """Environments a running process executes from: never removed, whatever else is asked."""
     used = set()
     for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            executable = Path(os.readlink(f"/proc/{pid}/exe"))
-        except OSError:
-            continue
+        executable = Path(_executable(pid))
         if executable.is_relative_to(envs) and len(executable.relative_to(envs).parts) > 1:
             used.add(envs / executable.relative_to(envs).parts[0])
     return used
