@@ -7,7 +7,7 @@ set -euo pipefail
 INFEROPS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export INFEROPS_ROOT
 
-apt_packages=(podman runc debootstrap python3 python3-venv python3-pip ca-certificates)
+apt_packages=(podman podman-docker runc debootstrap python3 python3-venv python3-pip ca-certificates)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query --show --showformat='${db:Status-Status}' "$package" 2>/dev/null | grep -qx installed \
@@ -29,7 +29,11 @@ if [[ ! -x "$venv/bin/python" || "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; 
   "$venv/bin/pip" install -q -e "$INFEROPS_ROOT/files/server" >&2
   echo "$wanted" >"$stamp"
 fi
-export PATH="$venv/bin:$PATH"
+# `docker` is podman's shim (podman-docker), whatever other docker client the host has: the docker
+# CLI connection and Packer's docker builder drive podman through it.
+mkdir -p "$INFEROPS_ROOT/.cache/bin"
+ln -sfn /usr/bin/docker "$INFEROPS_ROOT/.cache/bin/docker"
+export PATH="$INFEROPS_ROOT/.cache/bin:$venv/bin:$PATH"
 
 # ansible-playbook inferops.scoring.deploy finds the collection here (ansible.cfg points at it).
 mkdir -p "$INFEROPS_ROOT/.cache/collections/ansible_collections/inferops"

@@ -105,7 +105,8 @@ scenario() {
   podman system service --time=0 "unix://$socket_dir/podman.sock" &
   local service=$!
   for _ in $(seq 100); do [[ -S "$socket_dir/podman.sock" ]] && break; sleep 0.1; done
-  DOCKER_HOST="unix://$socket_dir/podman.sock" INFEROPS_CONTAINER_ENGINE=docker scenario docker-api
+  DOCKER_HOST="unix://$socket_dir/podman.sock" INFEROPS_CONTAINER_ENGINE=docker INFEROPS_CONNECTION=docker-api \
+    scenario docker-api
   status=$?
   kill "$service" && wait "$service" 2>/dev/null
   rm -rf "$socket_dir"
