@@ -7,7 +7,7 @@ set -euo pipefail
 INFEROPS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export INFEROPS_ROOT
 
-apt_packages=(podman podman-docker runc debootstrap python3 python3-venv python3-pip ca-certificates)
+apt_packages=(podman podman-docker runc debootstrap packer openssh-client python3 python3-venv python3-pip ca-certificates)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query --show --showformat='${db:Status-Status}' "$package" 2>/dev/null | grep -qx installed \

@@ -120,6 +120,8 @@ stage "conda test channel (built from pyenv CPython and PyPI wheels)" test_chann
 stage "collection unit tests" python -m pytest -q -p no:cacheprovider tests/unit
 stage "conda engine (py-rattler) against the test channel" python -m pytest -q -p no:cacheprovider tests/conda
 stage "collection build excludes tests" collection_build
+stage "packer: bake the example (container and SSH sources), run the images" \
+  python -m pytest -q -p no:cacheprovider tests/packer
 if $molecule; then
   stage "molecule default" scenario default
   stage "molecule redeploy" scenario redeploy

@@ -33,6 +33,7 @@ def foreign_listener(host):
             "python_env_requirements_file=/nonexistent",
         ),
         ({"gunicorn_port": "70000"}, "gunicorn_port must be 1-65535"),
+        ({"runit_service_dir": "/etc/service"}, "would take over the host's sshd"),
         ({"nginx_proxy_listen_port": "0"}, "nginx_proxy_listen_port (0)"),
     ],
     ids=[
@@ -40,6 +41,7 @@ def foreign_listener(host):
         "missing model",
         "missing requirements",
         "gunicorn port range",
+        "Debian's runit tree",
         "nginx port range",
     ],
 )

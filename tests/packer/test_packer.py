@@ -1,0 +1,265 @@
+"""Packer bakes the example with the collection's playbook, and the image serves as soon as it starts.
+
+Both of the template's sources are built: the container image (Packer's docker builder, Podman
+through podman-docker), and a "VM", a container running sshd that Packer provisions over SSH and
+that is committed afterwards, as a cloud builder would snapshot a VM.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "linear"
+BASE_IMAGE = os.environ.get("INFEROPS_TEST_IMAGE", "")
+INIT_SECONDS = 3
+BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}).encode()
+# The base image's runtime settings, for containers Packer starts through the docker shim.
+CONTAINERS_CONF = """[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
+
+[engine]
+runtime = "runc"
+"""
+RUN_OPTIONS = ["--runtime", "runc", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096"]
+# The example's score.py, imported whole, with an init() that takes INIT_SECONDS.
+SLOW_SCORE = f'''"""The bundled example with a slow init(): long enough to see / answer 503 while it runs."""
+
+import time
+
+import linear_score
+from linear_score import run  # noqa: F401  (with its schema decorators)
+
+
+def init():
+    time.sleep({INIT_SECONDS})
+    linear_score.init()
+'''
+
+pytestmark = pytest.mark.skipif(
+    not BASE_IMAGE, reason="INFEROPS_TEST_IMAGE is not set (scripts/test.sh sets it)"
+)
+
+
+def podman(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["podman", *args], capture_output=True, text=True, check=check)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http(method: str, url: str, body: bytes | None = None) -> tuple[int | str, bytes]:
+    request = urllib.request.Request(
+        url, data=body, method=method, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except OSError as error:
+        return type(error).__name__, b""
+
+
+@pytest.fixture(scope="session")
+def packer_env(tmp_path_factory) -> dict:
+    conf = tmp_path_factory.mktemp("podman") / "containers.conf"
+    conf.write_text(CONTAINERS_CONF)
+    return {**os.environ, "CONTAINERS_CONF": str(conf)}
+
+
+@pytest.fixture(scope="session")
+def deploy_vars(tmp_path_factory) -> Path:
+    """The example with the slow init(), as the deploy's extra vars."""
+    folder = tmp_path_factory.mktemp("slow-example")
+    app = folder / "app"
+    app.mkdir()
+    shutil.copy(EXAMPLE / "score.py", app / "linear_score.py")
+    (app / "score.py").write_text(SLOW_SCORE)
+    variables = {
+        "scoring_app_source_dir": str(app),
+        "scoring_app_entry_script": "score.py",
+        "scoring_app_model_path": str(EXAMPLE / "model"),
+        "python_env_requirements_file": str(EXAMPLE / "requirements.txt"),
+    }
+    path = folder / "deploy-vars.yml"
+    path.write_text(json.dumps(variables))
+    return path
+
+
+@pytest.fixture(scope="session")
+def ssh_key(tmp_path_factory) -> Path:
+    key = tmp_path_factory.mktemp("ssh") / "id_ed25519"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    return key
+
+
+def packer(env: dict, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        ["packer", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500
+    )
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+    return result
+
+
+def variables(deploy_vars: Path, **extra: str) -> list[str]:
+    settings = {
+        "deploy_vars_file": str(deploy_vars),
+        "base_image": BASE_IMAGE,
+        "pull_base_image": "false",
+        **extra,
+    }
+    return [argument for name, value in settings.items() for argument in ("-var", f"{name}={value}")]
+
+
+@contextmanager
+def started(image: str, *options: str):
+    """Run ``image`` with its own command, 5001 published on loopback; yield (name, base URL, start time)."""
+    name, port = f"inferops-packer-{os.getpid()}-{free_port()}", free_port()
+    start = time.monotonic()
+    podman("run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:5001", *RUN_OPTIONS, *options, image)
+    try:
+        yield name, f"http://127.0.0.1:{port}", start
+    finally:
+        podman("rm", "-f", "-t", "0", name, check=False)
+
+
+def poll_health(url: str, deadline_s: float = 120) -> list[tuple[float, int | str]]:
+    """GET / until it answers 200; every (time, status) seen on the way."""
+    seen: list[tuple[float, int | str]] = []
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        status, _ = http("GET", f"{url}/")
+        seen.append((time.monotonic(), status))
+        if status == 200:
+            return seen
+        time.sleep(0.1)
+    raise AssertionError(f"/ never answered 200: {seen[-5:]}")
+
+
+@pytest.fixture(scope="module")
+def baked_image(packer_env, deploy_vars):
+    tag = f"test-{os.getpid()}"
+    packer(packer_env, "build", "-only=docker.container", *variables(deploy_vars, image_tag=tag), "packer/")
+    yield f"localhost/inferops-scoring:{tag}"
+    podman("rmi", "-f", f"localhost/inferops-scoring:{tag}", check=False)
+
+
+def test_the_template_validates_with_both_sources(packer_env, deploy_vars, ssh_key):
+    packer(packer_env, "validate", *variables(deploy_vars, ssh_private_key_file=str(ssh_key)), "packer/")
+
+
+def test_the_image_command_is_the_runit_init_stopped_by_term(baked_image):
+    config = json.loads(podman("image", "inspect", baked_image).stdout)[0]["Config"]
+    assert config["Cmd"] == ["/usr/local/sbin/inferops-runsvdir"]
+    assert not config.get("Entrypoint")
+    assert config["StopSignal"] in ("15", "SIGTERM")
+
+
+def test_the_image_carries_no_build_time_state(baked_image):
+    leftovers = podman(
+        "run", "--rm", *RUN_OPTIONS, "--entrypoint", "/bin/sh", baked_image, "-c",
+        "ls /var/lib/apt/lists/*_* /etc/ssh/ssh_host_* /var/cache/apt/*.bin /root/.cache/pip /root/.ansible"
+        " /tmp/* 2>/dev/null; true",
+    ).stdout.split()  # fmt: skip
+    assert leftovers == []
+
+
+def test_the_baked_image_is_healthy_only_after_init_and_scores(baked_image):
+    with started(baked_image) as (name, url, start):
+        seen = poll_health(url)
+        statuses = [status for _, status in seen]
+        assert 503 in statuses, f"init() never observed running: {statuses}"
+        assert seen[-1][0] - start >= INIT_SECONDS
+        assert "init() completed" in podman("logs", name).stdout
+        status, body = http("POST", f"{url}/score", BODY)
+        assert (status, json.loads(body)) == (200, {"predictions": [0.44]})
+
+
+def test_a_stopped_container_stops_its_services_cleanly(baked_image):
+    with started(baked_image) as (name, url, _):
+        poll_health(url)
+        began = time.monotonic()
+        podman("stop", "-t", "60", name)
+        assert time.monotonic() - began < 30
+        logs = podman("logs", name).stdout
+        assert "Shutting down: Master" in logs
+        assert json.loads(podman("inspect", name).stdout)[0]["State"]["ExitCode"] == 0
+
+
+@pytest.fixture
+def ssh_host(ssh_key):
+    """A container playing a VM: sshd running as a plain process, a sudo user with our key."""
+    port = free_port()
+    name = f"inferops-packer-vm-{os.getpid()}"
+    podman(
+        "run",
+        "-d",
+        "--name",
+        name,
+        "-p",
+        f"127.0.0.1:{port}:22",
+        *RUN_OPTIONS,
+        BASE_IMAGE,
+        "sleep",
+        "infinity",
+    )
+    setup = f"""set -e
+apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server sudo >/dev/null
+useradd --create-home --shell /bin/bash packer
+echo 'packer ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/packer
+install -d -m 700 -o packer -g packer /home/packer/.ssh
+echo '{(ssh_key.parent / (ssh_key.name + ".pub")).read_text().strip()}' > /home/packer/.ssh/authorized_keys
+chown packer:packer /home/packer/.ssh/authorized_keys
+mkdir -p /run/sshd && /usr/sbin/sshd
+"""
+    try:
+        podman("exec", name, "sh", "-c", setup)
+        yield name, port
+    finally:
+        podman("rm", "-f", "-t", "0", name, check=False)
+
+
+def sshd_pids(name: str) -> str:
+    return podman("exec", name, "pgrep", "-x", "sshd", check=False).stdout.split()
+
+
+def test_the_same_template_bakes_a_host_over_ssh(packer_env, deploy_vars, ssh_key, ssh_host):
+    name, port = ssh_host
+    before = sshd_pids(name)
+    packer(
+        packer_env,
+        "build",
+        "-only=null.vm",
+        *variables(deploy_vars, ssh_port=str(port), ssh_username="packer", ssh_private_key_file=str(ssh_key)),
+        "packer/",
+    )
+    # The host's own sshd is untouched: runit did not take it over.
+    assert sshd_pids(name)[0] == before[0]
+    assert podman("exec", name, "pgrep", "-f", "runsv", check=False).returncode != 0
+
+    # What a cloud builder does next: snapshot the host into an image, and boot it.
+    image = f"localhost/inferops-scoring-vm:test-{os.getpid()}"
+    command = 'CMD ["/usr/local/sbin/inferops-runsvdir"]'
+    podman("commit", "--change", command, "--change", "STOPSIGNAL SIGTERM", name, image)
+    try:
+        with started(image) as (_, url, _):
+            poll_health(url)
+            status, body = http("POST", f"{url}/score", BODY)
+            assert (status, json.loads(body)) == (200, {"predictions": [0.44]})
+    finally:
+        podman("rmi", "-f", image, check=False)
