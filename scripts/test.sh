@@ -7,7 +7,7 @@
 #   scripts/test.sh --no-molecule   everything but the container scenarios (a few minutes)
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" || exit 1
-cd "$INFEROPS_ROOT"
+cd "$INFEROPS_ROOT" || exit 1
 
 molecule=true
 [[ "${1:-}" == "--no-molecule" ]] && molecule=false
@@ -27,7 +27,7 @@ stage() {
 }
 
 lint() {
-  ruff check . && ruff format --check . && python tests/tools/role_docs.py && ansible-lint --nocolor -q
+  shellcheck scripts/*.sh bench/*.sh tests/images/*.sh .ci/run && ruff check . && ruff format --check . && python tests/tools/role_docs.py && ansible-lint --nocolor -q
 }
 
 server_tests() {
@@ -92,14 +92,7 @@ scenario() {
 }
 
 # Docker's API, served by podman: the docker modules and connection run exactly as on a laptop.
-docker_api_# No conda channel is reachable here: tests/channel builds one, used by the engine tests and the
-# conda scenario (INFEROPS_TEST_CHANNEL).
-test_channel() {
-  INFEROPS_TEST_CHANNEL=$(python tests/channel/build_channel.py) && export INFEROPS_TEST_CHANNEL \
-    && echo "$INFEROPS_TEST_CHANNEL"
-}
-
-scenario() {
+docker_api_scenario() {
   local socket_dir status
   socket_dir=$(mktemp -d)
   podman system service --time=0 "unix://$socket_dir/podman.sock" &
@@ -113,7 +106,7 @@ scenario() {
   return $status
 }
 
-stage "lint (ruff, role docs, ansible-lint production)" lint
+stage "lint (shellcheck, ruff, role docs, ansible-lint production)" lint
 stage "scoring server: unit tests and contract vs azmlinfsrv" server_tests
 stage "scoring server on Python 3.9 and 3.13" other_pythons
 stage "conda test channel (built from pyenv CPython and PyPI wheels)" test_channel
