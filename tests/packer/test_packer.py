@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -25,26 +26,31 @@ EXAMPLE = ROOT / "examples" / "linear"
 BASE_IMAGE = os.environ.get("INFEROPS_TEST_IMAGE", "")
 INIT_SECONDS = 3
 BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}).encode()
-# The base image's runtime settings, for containers Packer starts through the docker shim.
-CONTAINERS_CONF = """[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
-
-[engine]
-runtime = "runc"
-"""
 RUN_OPTIONS = ["--runtime", "runc", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096"]
-# The example's score.py, imported whole, with an init() that takes INIT_SECONDS.
-SLOW_SCORE = f'''"""The bundled example with a slow init(): long enough to see / answer 503 while it runs."""
+SLOW_SECONDS = 3
+# The example's score.py, imported whole, with an init() that takes INIT_SECONDS (long enough to
+# see / answer 503 while it runs) and a request that takes SLOW_SECONDS (still in flight when the
+# container is told to stop).
+SLOW_SCORE = f'''"""The bundled example, slower: see tests/packer/test_packer.py."""
 
+import json
 import time
 
 import linear_score
-from linear_score import run  # noqa: F401  (with its schema decorators)
 
 
 def init():
     time.sleep({INIT_SECONDS})
     linear_score.init()
+
+
+def run(raw):
+    request = json.loads(raw)
+    if request.get("slow"):
+        print("slow request started", flush=True)
+        time.sleep({SLOW_SECONDS})
+        return {{"slow": "done"}}
+    return linear_score.run(request["data"])
 '''
 
 pytestmark = pytest.mark.skipif(
@@ -76,10 +82,9 @@ def http(method: str, url: str, body: bytes | None = None) -> tuple[int | str, b
 
 
 @pytest.fixture(scope="session")
-def packer_env(tmp_path_factory) -> dict:
-    conf = tmp_path_factory.mktemp("podman") / "containers.conf"
-    conf.write_text(CONTAINERS_CONF)
-    return {**os.environ, "CONTAINERS_CONF": str(conf)}
+def packer_env() -> dict:
+    """Packer starts its container through the docker shim: podman's settings come from the file."""
+    return {**os.environ, "CONTAINERS_CONF": str(ROOT / "tests" / "images" / "containers.conf")}
 
 
 @pytest.fixture(scope="session")
@@ -190,13 +195,23 @@ def test_the_baked_image_is_healthy_only_after_init_and_scores(baked_image):
         assert (status, json.loads(body)) == (200, {"predictions": [0.44]})
 
 
-def test_a_stopped_container_stops_its_services_cleanly(baked_image):
+def test_a_stopped_container_finishes_the_request_in_flight_and_stops_cleanly(baked_image):
     with started(baked_image) as (name, url, _):
         poll_health(url)
+        answer: dict = {}
+        slow = threading.Thread(
+            target=lambda: answer.update(slow=http("POST", f"{url}/score", b'{"slow": 1}'))
+        )
+        slow.start()
+        deadline = time.monotonic() + 30
+        while "slow request started" not in podman("logs", name).stdout and time.monotonic() < deadline:
+            time.sleep(0.1)
         began = time.monotonic()
         podman("stop", "-t", "60", name)
-        assert time.monotonic() - began < 30
+        slow.join(30)
         logs = podman("logs", name).stdout
+        assert answer["slow"] == (200, b'{"slow": "done"}'), logs[-4000:]
+        assert time.monotonic() - began < 30
         assert "Shutting down: Master" in logs
         assert json.loads(podman("inspect", name).stdout)[0]["State"]["ExitCode"] == 0
 
