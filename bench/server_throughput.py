@@ -13,62 +13,18 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "files/server/tests"))
 
 from contract.servers import OUR_APP, REFERENCE_APP, free_port, process  # noqa: E402
+from load import wrk  # noqa: E402
 
 EXAMPLE = ROOT / "examples/linear"
 BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]})
-WRK_SCRIPT = f"""
-wrk.method = "POST"
-wrk.body = '{BODY}'
-wrk.headers["Content-Type"] = "application/json"
-"""
-
-
-def wrk(port: int, connections: int, seconds: int, script: str) -> dict:
-    output = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            str(min(2, connections)),
-            "-c",
-            str(connections),
-            "-d",
-            f"{seconds}s",
-            "--latency",
-            "-s",
-            script,
-            f"http://127.0.0.1:{port}/score",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-    def latency_ms(percent: str) -> float:
-        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
-        sum(map(int, socket_errors.groups())) if socket_errors else 0
-    )
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": latency_ms("50"),
-        "p99": latency_ms("99"),
-        "errors": errors,
-    }
 
 
 def main() -> None:
@@ -94,19 +50,16 @@ def main() -> None:
         ("ours (gthread, default)", args.ours_python, OUR_APP, ("-k", "gthread", "--threads", "4", *workers)),
     ]
     results: dict[tuple[str, int], list[dict]] = {}
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT)
-        script.flush()
-        # Rounds interleave the servers so that drift in the machine's speed hits all of them alike.
-        for _ in range(args.runs):
-            for name, python, app, gunicorn_args in servers:
-                port = free_port()
-                command = [python, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *gunicorn_args, app]
-                with process(command, port, env):
-                    for connections in args.connections:
-                        results.setdefault((name, connections), []).append(
-                            wrk(port, connections, args.seconds, script.name)
-                        )
+    # Rounds interleave the servers so that drift in the machine's speed hits all of them alike.
+    for _ in range(args.runs):
+        for name, python, app, gunicorn_args in servers:
+            port = free_port()
+            command = [python, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *gunicorn_args, app]
+            with process(command, port, env):
+                for connections in args.connections:
+                    results.setdefault((name, connections), []).append(
+                        wrk(f"http://127.0.0.1:{port}/score", connections, args.seconds, BODY)
+                    )
 
     machine = f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     load = f"wrk -t2 {args.seconds}s x {args.runs} runs (median)"

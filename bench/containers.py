@@ -1,0 +1,109 @@
+"""Containers for the benchmarks: started like the tests' hosts, deployed with the collection."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "linear"
+EXAMPLE_BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}).encode()
+# crun and the default limits fail on this machine's cgroup setup (as in the tests).
+RUN_OPTIONS = ["--runtime", "runc", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096"]
+
+
+def podman(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["podman", *args], capture_output=True, text=True, check=check)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def request(url: str, body: bytes | None = None, timeout: float = 10) -> int | str:
+    """The status of one request: a code, or the name of the connection error."""
+    call = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(call, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError as error:
+        return type(error).__name__
+
+
+def wait_for_score(base_url: str, body: bytes = EXAMPLE_BODY, deadline_s: float = 600) -> float:
+    """Poll POST /score with ``body`` until it answers 200; return when it did."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if request(f"{base_url}/score", body, timeout=5) == 200:
+            return time.monotonic()
+        time.sleep(0.05)
+    raise TimeoutError(f"{base_url}/score never answered 200")
+
+
+@contextmanager
+def container(image: str, *command: str, name: str = ""):
+    """Run a container (5001 published on a loopback port); yield (name, base URL, start time)."""
+    name = name or f"inferops-bench-{os.getpid()}-{free_port()}"
+    port = free_port()
+    start = time.monotonic()
+    podman("run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:5001", *RUN_OPTIONS, image, *command)
+    try:
+        yield name, f"http://127.0.0.1:{port}", start
+    finally:
+        podman("rm", "-f", "-t", "0", name, check=False)
+
+
+def ansible_playbook(playbook: str, container_name: str, *arguments: str) -> float:
+    """Run a playbook against a container over the docker CLI connection (podman's shim, with
+    pipelining, as the redeploy scenario does); return how long it took."""
+    with tempfile.NamedTemporaryFile("w", suffix=".ini") as inventory:
+        inventory.write(f"{container_name} ansible_connection=community.docker.docker ansible_become=false\n")
+        inventory.flush()
+        start = time.monotonic()
+        result = subprocess.run(
+            ["ansible-playbook", "-i", inventory.name, playbook, *arguments],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        if result.returncode:
+            raise RuntimeError(f"{playbook} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+        return time.monotonic() - start
+
+
+def deploy_vars(app: Path, model: Path, requirements: Path, **settings: object) -> list[str]:
+    """Extra vars of the deploy playbook: an app folder with score.py, its model and requirements."""
+    variables = {
+        "scoring_app_source_dir": str(app),
+        "scoring_app_entry_script": "score.py",
+        "scoring_app_model_path": str(model),
+        "python_env_requirements_file": str(requirements),
+        **settings,
+    }
+    return ["-e", json.dumps(variables)]
+
+
+def example_vars(**settings: object) -> list[str]:
+    return deploy_vars(EXAMPLE, EXAMPLE / "model", EXAMPLE / "requirements.txt", **settings)
+
+
+def main_pid(container_name: str) -> int:
+    """The container's PID 1 as the host sees it: its network namespace is the container's."""
+    return int(podman("inspect", "--format", "{{.State.Pid}}", container_name).stdout)
+
+
+def shell(container_name: str, script: str) -> str:
+    return podman("exec", container_name, "sh", "-c", script).stdout
