@@ -54,23 +54,27 @@ def wait_for_score(base_url: str, body: bytes = EXAMPLE_BODY, deadline_s: float 
 
 
 @contextmanager
-def container(image: str, *command: str, name: str = ""):
-    """Run a container (5001 published on a loopback port); yield (name, base URL, start time)."""
+def container(image: str, *command: str, name: str = "", publish: tuple[int, ...] = ()):
+    """Run a container (5001 and ``publish`` on loopback ports); yield (name, base URL, start time)."""
     name = name or f"inferops-bench-{os.getpid()}-{free_port()}"
     port = free_port()
+    ports = [f"--publish=127.0.0.1::{extra}" for extra in publish]
     start = time.monotonic()
-    podman("run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:5001", *RUN_OPTIONS, image, *command)
+    podman("run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:5001", *ports, *RUN_OPTIONS, image, *command)
     try:
         yield name, f"http://127.0.0.1:{port}", start
     finally:
         podman("rm", "-f", "-t", "0", name, check=False)
 
 
-def ansible_playbook(playbook: str, container_name: str, *arguments: str) -> float:
-    """Run a playbook against a container over the docker CLI connection (podman's shim, with
-    pipelining, as the redeploy scenario does); return how long it took."""
+DOCKER_CLI = "ansible_connection=community.docker.docker ansible_become=false"
+
+
+def ansible_playbook(playbook: str, host: str, *arguments: str, host_vars: str = DOCKER_CLI) -> float:
+    """Run a playbook against one host, by default a container over the docker CLI connection
+    (podman's shim, with pipelining, as the redeploy scenario does); return how long it took."""
     with tempfile.NamedTemporaryFile("w", suffix=".ini") as inventory:
-        inventory.write(f"{container_name} ansible_connection=community.docker.docker ansible_become=false\n")
+        inventory.write(f"{host} {host_vars}\n")
         inventory.flush()
         start = time.monotonic()
         result = subprocess.run(
