@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "images"))
+
+# Containers run exactly as in the Packer test; the benchmarks import them from here.
+from podman_run import podman, running  # noqa: E402, F401
+
 EXAMPLE = ROOT / "examples" / "linear"
 EXAMPLE_BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}).encode()
-# crun and the default limits fail on this machine's cgroup setup (as in the tests).
-RUN_OPTIONS = ["--runtime", "runc", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096"]
-
-
-def podman(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["podman", *args], capture_output=True, text=True, check=check)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def request(url: str, body: bytes | None = None, timeout: float = 10) -> int | str:
@@ -51,20 +42,6 @@ def wait_for_score(base_url: str, body: bytes = EXAMPLE_BODY, deadline_s: float 
             return time.monotonic()
         time.sleep(0.05)
     raise TimeoutError(f"{base_url}/score never answered 200")
-
-
-@contextmanager
-def container(image: str, *command: str, name: str = "", publish: tuple[int, ...] = ()):
-    """Run a container (5001 and ``publish`` on loopback ports); yield (name, base URL, start time)."""
-    name = name or f"inferops-bench-{os.getpid()}-{free_port()}"
-    port = free_port()
-    ports = [f"--publish=127.0.0.1::{extra}" for extra in publish]
-    start = time.monotonic()
-    podman("run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:5001", *ports, *RUN_OPTIONS, image, *command)
-    try:
-        yield name, f"http://127.0.0.1:{port}", start
-    finally:
-        podman("rm", "-f", "-t", "0", name, check=False)
 
 
 DOCKER_CLI = "ansible_connection=community.docker.docker ansible_become=false"

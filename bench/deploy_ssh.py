@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from containers import DOCKER_CLI, ansible_playbook, container, example_vars, podman, wait_for_score
+from containers import DOCKER_CLI, ansible_playbook, example_vars, podman, running, wait_for_score
 from report import table
 
 SSH_SETUP = """set -e
@@ -28,7 +28,7 @@ mkdir -p /run/sshd && /usr/sbin/sshd
 
 
 def deploy_times(image: str, runs: int, over_ssh: bool, key: Path) -> dict:
-    with container(image, "/usr/bin/runsvdir", "-P", "/var/runit", publish=(22,)) as (name, url, _):
+    with running(image, "/usr/bin/runsvdir", "-P", "/var/runit", publish=(22,)) as (name, url, _):
         host, host_vars = name, DOCKER_CLI
         if over_ssh:
             public_key = key.with_suffix(".pub").read_text()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from containers import EXAMPLE, ROOT, deploy_vars, example_vars
 from host import BenchHost, progress, write_model_version
-from load import POST_SCRIPT, parse, wrk
+from load import until_stopped, wrk
 
 APPS = ROOT / "bench" / "apps"
 EXAMPLE_BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]})
@@ -32,8 +31,8 @@ def throughput(
     host: BenchHost, stacks: dict, connections: list[int], seconds: float, runs: int
 ) -> list[dict]:
     """req/s, p50, p99 and errors of each stack at each concurrency. ``stacks`` maps a label to
-    (stack, service to start or None, its worker count); rounds interleave the stacks so that the
-    machine's drift hits all of them alike."""
+    (stack, service to start or None, its worker count, the service's environment); rounds
+    interleave the stacks so that the machine's drift hits all of them alike."""
     results: dict[tuple[str, int], list[dict]] = {}
     for _ in range(runs):
         for label, (stack, service, workers, env) in stacks.items():
@@ -138,31 +137,14 @@ def redeploy_under_load(host: BenchHost, connections: int = 8) -> dict:
     the new version answers afterwards."""
     with tempfile.TemporaryDirectory() as folder:
         model = write_model_version(Path(folder) / "model", EXAMPLE / "model", intercept=1.0)
-        post_script = Path(folder) / "post.lua"
-        post_script.write_text(POST_SCRIPT.format(body=EXAMPLE_BODY))
-        load = subprocess.Popen(
-            host.inside(
-                "wrk",
-                "-t2",
-                f"-c{connections}",
-                "-d600s",
-                "--latency",
-                "-s",
-                str(post_script),
-                host.url("ours"),
-            ),
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        time.sleep(2)
-        seconds = host.deploy(*deploy_vars(EXAMPLE, model, REQUIREMENTS))
-        time.sleep(2)
-        load.send_signal(signal.SIGINT)
-        result = parse(load.communicate(timeout=30)[0])
+        with until_stopped(host.url("ours"), connections, EXAMPLE_BODY, host.pid) as load:
+            time.sleep(2)
+            seconds = host.deploy(*deploy_vars(EXAMPLE, model, REQUIREMENTS))
+            time.sleep(2)
     return {
         "seconds": seconds,
-        "requests": result["requests"],
-        "errors": result["errors"],
+        "requests": load["requests"],
+        "errors": load["errors"],
         "answer": host.post("ours", EXAMPLE_BODY),
     }
 

@@ -14,7 +14,7 @@ import os
 import statistics
 import subprocess
 
-from containers import ROOT, ansible_playbook, container, example_vars, podman, wait_for_score
+from containers import ROOT, ansible_playbook, example_vars, podman, running, wait_for_score
 
 
 def bake(base_image: str, tag: str) -> str:
@@ -39,12 +39,12 @@ def bake(base_image: str, tag: str) -> str:
 
 
 def baked_start(image: str) -> float:
-    with container(image) as (_, url, start):
+    with running(image) as (_, url, start):
         return wait_for_score(url) - start
 
 
 def fresh_deploy(base_image: str) -> float:
-    with container(base_image, "/usr/bin/runsvdir", "-P", "/var/runit") as (name, url, start):
+    with running(base_image, "/usr/bin/runsvdir", "-P", "/var/runit") as (name, url, start):
         ansible_playbook("inferops.scoring.deploy", name, *example_vars())
         return wait_for_score(url) - start
 

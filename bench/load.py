@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import tempfile
+from contextlib import contextmanager
 
 # A POST with a JSON body; wrk sends GET without a script.
 POST_SCRIPT = """
@@ -14,9 +16,10 @@ wrk.headers["Content-Type"] = "application/json"
 """
 
 
-def wrk(url: str, connections: int, seconds: float, body: str = "", netns_pid: int = 0) -> dict:
-    """Run wrk against ``url``; inside the network namespace of process ``netns_pid`` if given,
-    so a container's loopback is reached without any port forwarding in the path."""
+@contextmanager
+def _started(url: str, connections: int, seconds: float, body: str, netns_pid: int):
+    """wrk running against ``url`` (POSTing ``body`` if given); inside the network namespace of
+    process ``netns_pid`` if given, so a container's loopback is reached without port forwarding."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(POST_SCRIPT.format(body=body) if body else "")
         script.flush()
@@ -24,8 +27,28 @@ def wrk(url: str, connections: int, seconds: float, body: str = "", netns_pid: i
         command += ["--latency", "-s", script.name, url]
         if netns_pid:
             command = ["nsenter", f"--net=/proc/{netns_pid}/ns/net", *command]
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+            yield process
+
+
+def wrk(url: str, connections: int, seconds: float, body: str = "", netns_pid: int = 0) -> dict:
+    """Load ``url`` for ``seconds``; the figures of the run."""
+    with _started(url, connections, seconds, body, netns_pid) as process:
+        output = process.communicate()[0]
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args, output)
     return parse(output)
+
+
+@contextmanager
+def until_stopped(url: str, connections: int, body: str = "", netns_pid: int = 0):
+    """Load ``url`` while the block runs; the figures land in the yielded dict when it ends
+    (wrk prints them on SIGINT)."""
+    figures: dict = {}
+    with _started(url, connections, 3600, body, netns_pid) as process:
+        yield figures
+        process.send_signal(signal.SIGINT)
+        figures.update(parse(process.communicate(timeout=30)[0]))
 
 
 def parse(output: str) -> dict:

@@ -52,9 +52,10 @@ def throughput_chart(rows: list[dict], path: Path, title: str) -> None:
     plt.close(figure)
 
 
-def bar_chart(labels: list[str], values: list[float], path: Path, title: str, unit: str, target=None) -> None:
-    figure, axis = plt.subplots(figsize=(8, 0.5 * len(labels) + 1.5))
-    bars = axis.barh(labels, values, color="#4c72b0")
+def bar_chart(values: dict[str, float], path: Path, title: str, unit: str, target=None) -> None:
+    """One horizontal bar per label, in the order given."""
+    figure, axis = plt.subplots(figsize=(8, 0.5 * len(values) + 1.5))
+    bars = axis.barh(list(values), list(values.values()), color="#4c72b0")
     axis.bar_label(bars, fmt="%.1f", padding=3, fontsize=8)
     axis.invert_yaxis()
     axis.set_xlabel(unit)

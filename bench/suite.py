@@ -23,7 +23,7 @@ from pathlib import Path
 
 import figures
 import report
-from containers import ROOT, container, example_vars, podman, wait_for_score
+from containers import ROOT, example_vars, podman, running, wait_for_score
 from host import BenchHost
 
 RESULTS = ROOT / "bench" / "results"
@@ -65,7 +65,7 @@ def measure(args: argparse.Namespace) -> dict:
     workers = args.workers
     results: dict = {"machine": machine()}
     base_image = os.environ["INFEROPS_TEST_IMAGE"]
-    with container(base_image, "/usr/bin/runsvdir", "-P", "/var/runit") as (name, url, start):
+    with running(base_image, "/usr/bin/runsvdir", "-P", "/var/runit") as (name, url, start):
         host = BenchHost(name)
         host.deploy(*example_vars(gunicorn_workers=workers))
         results["deploy"] = {"fresh": wait_for_score(url) - start}
@@ -197,7 +197,7 @@ def render(results: dict, args: argparse.Namespace) -> str:
         },
         {
             "step": f"model redeploy under load ({redeploy['requests']} requests, "
-            f"{redeploy['errors']} failed)",
+            f"{redeploy['errors']} failed; then answers `{redeploy['answer'].strip()}`)",
             "seconds": redeploy["seconds"],
         },
     ]
@@ -255,34 +255,14 @@ def render(results: dict, args: argparse.Namespace) -> str:
 def charts(results: dict, folder: Path) -> None:
     report.throughput_chart(results["throughput"], folder / "throughput.png", "examples/linear through nginx")
     report.throughput_chart(results["sklearn"]["rows"], folder / "sklearn.png", "scikit-learn random forest")
-    health = results["health"]
-    report.bar_chart(
-        [r["stack"] for r in health],
-        [r["p99"] for r in health],
-        folder / "health.png",
-        "GET / p99 while every worker is busy",
-        "ms",
-        target=50,
-    )
-    memory = results["memory"]
-    report.bar_chart(
-        [r["stack"] for r in memory],
-        [r["pss"] for r in memory],
-        folder / "memory.png",
-        "PSS of gunicorn's processes, 200 MB model",
-        "MB",
-    )
-    deploy = results["deploy"]
-    labels = {"fresh": "fresh deploy", "noop": "no-op rerun", "baked": "baked image start"}
-    steps = [key for key in labels if key in deploy]
-    report.bar_chart(
-        [labels[k] for k in steps] + ["model redeploy"],
-        [deploy[k] for k in steps] + [results["redeploy"]["seconds"]],
-        folder / "deploy.png",
-        "Deploy, seconds",
-        "s",
-        target=None,
-    )
+    health = {row["stack"]: row["p99"] for row in results["health"]}
+    report.bar_chart(health, folder / "health.png", "GET / p99 while every worker is busy", "ms", target=50)
+    memory = {row["stack"]: row["pss"] for row in results["memory"]}
+    report.bar_chart(memory, folder / "memory.png", "PSS of gunicorn's processes, 200 MB model", "MB")
+    names = {"fresh": "fresh deploy", "noop": "no-op rerun", "baked": "baked image start"}
+    deploy = {name: results["deploy"][key] for key, name in names.items() if key in results["deploy"]}
+    deploy["model redeploy"] = results["redeploy"]["seconds"]
+    report.bar_chart(deploy, folder / "deploy.png", "Deploy, seconds", "s")
 
 
 def main() -> None:

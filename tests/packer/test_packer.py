@@ -10,23 +10,25 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "images"))
+
+from podman_run import RUN_OPTIONS, free_port, podman, running  # noqa: E402
+
 EXAMPLE = ROOT / "examples" / "linear"
 BASE_IMAGE = os.environ.get("INFEROPS_TEST_IMAGE", "")
 INIT_SECONDS = 3
 BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}).encode()
-RUN_OPTIONS = ["--runtime", "runc", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096"]
 SLOW_SECONDS = 3
 # The example's score.py, imported whole, with an init() that takes INIT_SECONDS (long enough to
 # see / answer 503 while it runs) and a request that takes SLOW_SECONDS (still in flight when the
@@ -56,16 +58,6 @@ def run(raw):
 pytestmark = pytest.mark.skipif(
     not BASE_IMAGE, reason="INFEROPS_TEST_IMAGE is not set (scripts/test.sh sets it)"
 )
-
-
-def podman(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["podman", *args], capture_output=True, text=True, check=check)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def http(method: str, url: str, body: bytes | None = None) -> tuple[int | str, bytes]:
@@ -131,18 +123,6 @@ def variables(deploy_vars: Path, **extra: str) -> list[str]:
     return [argument for name, value in settings.items() for argument in ("-var", f"{name}={value}")]
 
 
-@contextmanager
-def started(image: str, *options: str):
-    """Run ``image`` with its own command, 5001 published on loopback; yield (name, base URL, start time)."""
-    name, port = f"inferops-packer-{os.getpid()}-{free_port()}", free_port()
-    start = time.monotonic()
-    podman("run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:5001", *RUN_OPTIONS, *options, image)
-    try:
-        yield name, f"http://127.0.0.1:{port}", start
-    finally:
-        podman("rm", "-f", "-t", "0", name, check=False)
-
-
 def poll_health(url: str, deadline_s: float = 120) -> list[tuple[float, int | str]]:
     """GET / until it answers 200; every (time, status) seen on the way."""
     seen: list[tuple[float, int | str]] = []
@@ -185,7 +165,7 @@ def test_the_image_carries_no_build_time_state(baked_image):
 
 
 def test_the_baked_image_is_healthy_only_after_init_and_scores(baked_image):
-    with started(baked_image) as (name, url, start):
+    with running(baked_image, prefix="inferops-packer") as (name, url, start):
         seen = poll_health(url)
         statuses = [status for _, status in seen]
         assert 503 in statuses, f"init() never observed running: {statuses}"
@@ -196,7 +176,7 @@ def test_the_baked_image_is_healthy_only_after_init_and_scores(baked_image):
 
 
 def test_a_stopped_container_finishes_the_request_in_flight_and_stops_cleanly(baked_image):
-    with started(baked_image) as (name, url, _):
+    with running(baked_image, prefix="inferops-packer") as (name, url, _):
         poll_health(url)
         answer: dict = {}
         slow = threading.Thread(
@@ -272,7 +252,7 @@ def test_the_same_template_bakes_a_host_over_ssh(packer_env, deploy_vars, ssh_ke
     command = 'CMD ["/usr/local/sbin/inferops-runsvdir"]'
     podman("commit", "--change", command, "--change", "STOPSIGNAL SIGTERM", name, image)
     try:
-        with started(image) as (_, url, _):
+        with running(image, prefix="inferops-packer") as (_, url, _):
             poll_health(url)
             status, body = http("POST", f"{url}/score", BODY)
             assert (status, json.loads(body)) == (200, {"predictions": [0.44]})
