@@ -1,5 +1,7 @@
 """Bad input fails the play early, names the variable to fix, and leaves the endpoint serving."""
 
+import os
+
 import pytest
 from conftest import wait_until
 
@@ -64,3 +66,16 @@ def test_bad_input_changes_nothing_on_the_host(deploy, score_example):
     result = deploy(scoring_app_model_path="/nonexistent/model")
     assert "changed=0" in result.stdout
     assert score_example()["status"] == 200
+
+
+def test_a_target_named_like_the_controller_is_refused(deploy, tmp_path):
+    """Named 127.0.0.1 (as Vagrant's inventories do), the container would receive the steps
+    meant for the controller (delegate_to: localhost): the play refuses before they run."""
+    container = f"inferops-{os.environ['MOLECULE_SCENARIO_NAME']}"
+    inventory = tmp_path / "inventory.ini"
+    connection = "ansible_connection=containers.podman.podman ansible_become=false"
+    inventory.write_text(f"127.0.0.1 ansible_host={container} {connection}\n")
+    result = deploy("--inventory", str(inventory), "--limit", "127.0.0.1")
+    assert result.returncode != 0
+    assert "The inventory names this host 127.0.0.1" in result.stdout
+    assert "changed=0" in result.stdout
