@@ -91,7 +91,7 @@ def health_under_load(host: BenchHost, stacks: dict, seconds: float, sleep_s: fl
     return rows
 
 
-def memory(host: BenchHost, workers: int, reference: bool = True) -> list[dict]:
+def memory(host: BenchHost, workers: int) -> list[dict]:
     """PSS/RSS of gunicorn's processes with a ~200 MB model: ours with 1 worker, N workers and N
     workers with preload (each a deploy of the ballast app), Microsoft's with 1 and N workers."""
     rows = []
@@ -113,19 +113,18 @@ def memory(host: BenchHost, workers: int, reference: bool = True) -> list[dict]:
                 )
             )
             rows.append({"stack": label, "workers": count, **host.settled_memory("ours")})
-        if reference:
-            served = host.served_app()
-            for count in (1, workers):
-                host.start("bench-azureml", count, served)
-                host.wait_ready("azureml", json.dumps({"data": [[1]]}))
-                rows.append(
-                    {
-                        "stack": f"azmlinfsrv, {count} worker{'s' * (count > 1)}",
-                        "workers": count,
-                        **host.settled_memory("azureml"),
-                    }
-                )
-                host.stop("bench-azureml")
+        served = host.served_app()
+        for count in (1, workers):
+            host.start("bench-azureml", count, served)
+            host.wait_ready("azureml", json.dumps({"data": [[1]]}))
+            rows.append(
+                {
+                    "stack": f"azmlinfsrv, {count} worker{'s' * (count > 1)}",
+                    "workers": count,
+                    **host.settled_memory("azureml"),
+                }
+            )
+            host.stop("bench-azureml")
     one = rows[0]["pss"]
     for row in rows:
         row["vs one worker"] = row["pss"] / one

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from containers import ROOT, ansible_playbook, main_pid, podman, shell
@@ -23,7 +23,6 @@ PROCESS_PATTERNS = {"ours": "-m gunicorn --config", "azureml": "-m gunicorn .*az
 @dataclass
 class BenchHost:
     name: str
-    deploys: list[float] = field(default_factory=list)
 
     @property
     def pid(self) -> int:
@@ -34,7 +33,6 @@ class BenchHost:
 
     def deploy(self, *extra_vars: str) -> float:
         seconds = ansible_playbook("inferops.scoring.deploy", self.name, *extra_vars)
-        self.deploys.append(seconds)
         progress(f"deployed in {seconds:.0f} s")
         return seconds
 
