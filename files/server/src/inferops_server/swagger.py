@@ -1,6 +1,8 @@
 """Swagger 2.0 and OpenAPI 3.0/3.1 documents for the scoring service.
 
-Schemas come from the inference-schema decorators on run(); a user file in the app root
+Schemas come from the inference-schema decorators on run(), or from a ``swagger_schemas`` attribute
+(input, output) that init() set on run() (the collection's MLflow script, whose schemas come from the
+model's signature); a user file in the app root
 (``swagger.json`` or ``swagger2.json``, ``swagger3.json``, ``swagger3.1.json``) replaces the generated
 document of its version.
 """
@@ -38,6 +40,9 @@ BEARER = {
 
 def _schemas(run: Callable[..., Any]) -> tuple[dict, dict, list[str]]:
     """(input schema, output schema, supported canonical versions) for run()."""
+    own = getattr(run, "swagger_schemas", None)
+    if isinstance(own, tuple) and len(own) == 2:
+        return own[0], own[1], list(VERSIONS)
     if "inference_schema" not in sys.modules:
         return UNDECORATED_SCHEMA, UNDECORATED_SCHEMA, list(VERSIONS)
     from inference_schema import schema_util
