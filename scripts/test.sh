@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 host: lint, the server's unit tests and its contract
 # against Microsoft's azmlinfsrv, the collection's unit tests and build, the conda engine against
-# a test channel built here, and every Molecule scenario in real containers. `.ci/run` runs exactly this.
+# a test channel built here, the MLflow scoring script, and every Molecule scenario in real containers. `.ci/run` runs exactly this.
 #
 #   scripts/test.sh              everything
 #   scripts/test.sh --no-molecule   everything but the container scenarios (a few minutes)
@@ -27,7 +27,7 @@ stage() {
 }
 
 lint() {
-  shellcheck scripts/*.sh bench/*.sh tests/images/*.sh .ci/run && ruff check . && ruff format --check . && python tests/tools/role_docs.py && ansible-lint --nocolor -q
+  shellcheck scripts/*.sh bench/*.sh tests/images/*.sh tests/mlflow/*.sh .ci/run && ruff check . && ruff format --check . && python tests/tools/role_docs.py && ansible-lint --nocolor -q
 }
 
 server_tests() {
@@ -87,6 +87,14 @@ test_channel() {
     && echo "$INFEROPS_TEST_CHANNEL"
 }
 
+# MLflow's models come from the tests themselves: tests/mlflow/models.py trains and saves them with
+# the fixture venv (tests/mlflow/venv.sh), whose MLflow also gives the expected predictions.
+mlflow_models() {
+  INFEROPS_MLFLOW_PYTHON=$(tests/mlflow/venv.sh) && export INFEROPS_MLFLOW_PYTHON \
+    && INFEROPS_MLFLOW_MODELS=$("$INFEROPS_MLFLOW_PYTHON" tests/mlflow/models.py .cache/mlflow-models) \
+    && export INFEROPS_MLFLOW_MODELS && "$INFEROPS_MLFLOW_PYTHON" -m pytest -q -p no:cacheprovider tests/mlflow
+}
+
 scenario() {
   molecule test --scenario-name "$1"
 }
@@ -112,6 +120,7 @@ stage "scoring server on Python 3.9 and 3.13" other_pythons
 stage "conda test channel (built from pyenv CPython and PyPI wheels)" test_channel
 stage "collection unit tests" python -m pytest -q -p no:cacheprovider tests/unit
 stage "conda engine (py-rattler) against the test channel" python -m pytest -q -p no:cacheprovider tests/conda
+stage "MLflow scoring script against models saved by mlflow" mlflow_models
 stage "collection build excludes tests" collection_build
 stage "packer: bake the example (container and SSH sources), run the images" \
   python -m pytest -q -p no:cacheprovider tests/packer
@@ -119,6 +128,7 @@ if $molecule; then
   stage "molecule default" scenario default
   stage "molecule redeploy" scenario redeploy
   stage "molecule conda" scenario conda
+  stage "molecule mlflow" scenario mlflow
   stage "molecule docker-api" docker_api_scenario
 fi
 

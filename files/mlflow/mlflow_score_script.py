@@ -14,10 +14,9 @@ import json
 import logging
 import os
 
+import mlflow_swagger
 from azureml.contrib.services.aml_request import rawhttp
 from azureml.contrib.services.aml_response import AMLResponse
-
-import mlflow_swagger
 
 logger = logging.getLogger("mlflow_score_script")
 
@@ -32,8 +31,7 @@ input_schema = None
 def init() -> None:
     global model, input_schema
     # Imported here: a broken MLflow install fails init() with its own error, logged by the server.
-    from mlflow.pyfunc import load_model
-    from mlflow.pyfunc import scoring_server
+    from mlflow.pyfunc import load_model, scoring_server
 
     if not hasattr(scoring_server, "invocations"):
         raise RuntimeError(

@@ -92,7 +92,11 @@ def request_schema(inputs: list[dict], params: list[dict]) -> dict:
         columns["items"]["enum"] = [spec["name"] for spec in named]
     split = {
         "type": "object",
-        "properties": {"columns": columns, "index": {"type": "array", "items": {}}, "data": {"type": "array"}},
+        "properties": {
+            "columns": columns,
+            "index": {"type": "array", "items": {}},
+            "data": {"type": "array", "items": {"type": "array", "items": {}}},
+        },
         "required": ["data"],
     }
     tensors = [spec_schema(spec) for spec in inputs if spec.get("type") == "tensor"]

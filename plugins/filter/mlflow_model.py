@@ -99,7 +99,7 @@ def _python_env(folder: str, text: str) -> dict:
     return {
         "name": "mlflow-env",
         "channels": [],
-        "dependencies": conda if len(conda) > 1 else conda + ["pip"],
+        "dependencies": conda if len(conda) > 1 else [*conda, "pip"],
         "pip": pip_build + _requirements(folder, [str(line) for line in document.get("dependencies") or []]),
         "variables": {},
     }

@@ -33,7 +33,9 @@ def serve(models):
         if name not in apps:
             os.environ["AZUREML_MODEL_DIR"] = str(models)
             os.environ["MLFLOW_MODEL_FOLDER"] = name
-            settings = Settings(app_root=str(SCRIPT_DIR), entry_script="mlflow_score_script.py", model_dir=str(models))
+            settings = Settings(
+                app_root=str(SCRIPT_DIR), entry_script="mlflow_score_script.py", model_dir=str(models)
+            )
             apps[name] = create_app(settings, background_init=False)
         return apps[name].test_client()
 

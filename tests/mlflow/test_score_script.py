@@ -6,37 +6,8 @@ from __future__ import annotations
 import io
 import json
 
-import pandas as pd
 import pytest
-
-ROWS = pd.DataFrame(
-    [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3], [7.7, 3.0, 6.1, 2.3]],
-    columns=["sepal_length", "sepal_width", "petal_length", "petal_width"],
-)
-JSON = {"Content-Type": "application/json"}
-
-
-def requests_for(rows: pd.DataFrame) -> dict[str, tuple[str, str]]:
-    """The same rows in each request format: name -> (content type, body)."""
-    split = json.loads(rows.to_json(orient="split", index=False))
-    records = rows.to_dict(orient="records")
-    columnar = {name: rows[name].tolist() for name in rows.columns}
-    return {
-        "dataframe_split": ("application/json", json.dumps({"dataframe_split": split})),
-        "dataframe_records": ("application/json", json.dumps({"dataframe_records": records})),
-        "instances": ("application/json", json.dumps({"instances": records})),
-        "inputs": ("application/json", json.dumps({"inputs": columnar})),
-        "csv": ("text/csv", rows.to_csv(index=False)),
-    }
-
-
-def served(predictions) -> dict:
-    """pyfunc's predictions as MLflow's server encodes them (a Series becomes records)."""
-    from mlflow.pyfunc.scoring_server import predictions_to_json
-
-    out = io.StringIO()
-    predictions_to_json(predictions, out)
-    return json.loads(out.getvalue())
+from formats import ROWS, requests_for, served
 
 
 def post(client, content_type: str, body: str):
@@ -77,7 +48,8 @@ def test_azure_ml_input_data_gets_the_bare_predictions(serve, pyfunc):
 
 def test_a_missing_column_is_a_400_naming_it(serve):
     rows = ROWS.drop(columns=["petal_width"])
-    response = post(serve("sklearn"), "application/json", json.dumps({"dataframe_records": rows.to_dict("records")}))
+    body = json.dumps({"dataframe_records": rows.to_dict("records")})
+    response = post(serve("sklearn"), "application/json", body)
     assert response.status_code == 400
     assert response.get_json()["error_code"] == "INVALID_PARAMETER_VALUE"
     assert "petal_width" in response.get_json()["message"]
@@ -122,7 +94,8 @@ def test_swagger_describes_the_signature_columns_and_example(serve):
     row = schema["properties"]["dataframe_records"]["items"]
     assert row["properties"]["petal_width"] == {"type": "number", "format": "double"}
     assert row["required"] == list(ROWS.columns)
-    assert schema["properties"]["dataframe_split"]["properties"]["columns"]["items"]["enum"] == list(ROWS.columns)
+    columns = schema["properties"]["dataframe_split"]["properties"]["columns"]
+    assert columns["items"]["enum"] == list(ROWS.columns)
     assert "dataframe_split" in schema["example"]
 
 
