@@ -17,11 +17,13 @@ wrk.headers["Content-Type"] = "application/json"
 
 
 @contextmanager
-def _started(url: str, connections: int, seconds: float, body: str, netns_pid: int):
+def _started(url: str, connections: int, seconds: float, body: str, netns_pid: int, close: bool = False):
     """wrk running against ``url`` (POSTing ``body`` if given); inside the network namespace of
-    process ``netns_pid`` if given, so a container's loopback is reached without port forwarding."""
+    process ``netns_pid`` if given, so a container's loopback is reached without port forwarding;
+    with ``close``, a new connection per request instead of keep-alive."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(POST_SCRIPT.format(body=body) if body else "")
+        script.write('wrk.headers["Connection"] = "close"\n' if close else "")
         script.flush()
         command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s"]
         command += ["--latency", "-s", script.name, url]
@@ -31,9 +33,11 @@ def _started(url: str, connections: int, seconds: float, body: str, netns_pid: i
             yield process
 
 
-def wrk(url: str, connections: int, seconds: float, body: str = "", netns_pid: int = 0) -> dict:
+def wrk(
+    url: str, connections: int, seconds: float, body: str = "", netns_pid: int = 0, close: bool = False
+) -> dict:
     """Load ``url`` for ``seconds``; the figures of the run."""
-    with _started(url, connections, seconds, body, netns_pid) as process:
+    with _started(url, connections, seconds, body, netns_pid, close) as process:
         output = process.communicate()[0]
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, process.args, output)

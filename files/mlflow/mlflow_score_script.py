@@ -77,6 +77,9 @@ def answer(body, content_type: str, unwrap: bool):
 
 
 def _is_azure_request(body: bytes) -> bool:
+    # MLflow parses the body again: only a body that may be Azure's is parsed here as well.
+    if b'"input_data"' not in body:
+        return False
     try:
         document = json.loads(body)
     except ValueError:

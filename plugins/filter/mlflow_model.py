@@ -32,6 +32,7 @@ _value:
 """
 
 import os
+import re
 
 import yaml
 from ansible.errors import AnsibleFilterError
@@ -94,8 +95,10 @@ def _python_env(folder: str, text: str) -> dict:
     if not isinstance(document, dict) or not document.get("python"):
         raise EnvironmentFileError("it must name the python: version")
     build = [str(line) for line in document.get("build_dependencies") or []]
-    pip_build = [line for line in build if not line.startswith("pip")]
-    conda = [f"python={document['python']}"] + [line for line in build if line.startswith("pip")]
+    # pip itself comes from the channel, beside python; the other build tools through pip.
+    is_pip = re.compile(r"^pip\s*([<>=!~]|$)").match
+    pip_build = [line for line in build if not is_pip(line)]
+    conda = [f"python={document['python']}"] + [line for line in build if is_pip(line)]
     return {
         "name": "mlflow-env",
         "channels": [],
