@@ -87,6 +87,7 @@ def test_the_model_sits_where_azure_ml_puts_it(host):
     environment = gunicorn_environment(host)
     assert environment["MLFLOW_MODEL_FOLDER"] == "sklearn"
     assert environment["AZUREML_ENTRY_SCRIPT"] == "mlflow_score_script.py"
+    assert environment["MLFLOW_DISABLE_TELEMETRY"] == "true"
 
 
 def test_the_server_runs_the_environment_of_the_models_conda_yaml(host):
