@@ -42,7 +42,8 @@ def init() -> None:
     logger.info("Loading the MLflow model in %s", folder)
     model = load_model(folder)
     input_schema = model.metadata.get_input_schema()
-    run.swagger_schemas = mlflow_swagger.schemas(model.metadata.to_dict(), folder)
+    # The server's /swagger.json reads these: the signature's schemas, and CSV besides JSON.
+    run.swagger_schemas = (*mlflow_swagger.schemas(model.metadata.to_dict(), folder), ("text/csv",))
 
 
 def model_folder() -> str:

@@ -106,6 +106,11 @@ def test_the_swagger_documents_are_valid(serve, version):
     validate(serve("pyfunc").get(f"/swagger.json?version={version}").get_json())
 
 
+def test_the_swagger_says_csv_is_taken(serve):
+    document = serve("sklearn").get("/swagger.json?version=2").get_json()
+    assert document["consumes"] == ["application/json", "text/csv"]
+
+
 def test_the_swagger_lists_the_models_params(serve):
     document = serve("pyfunc").get("/swagger.json?version=2").get_json()
     params = document["definitions"]["ServiceInput"]["properties"]["params"]

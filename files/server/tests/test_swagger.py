@@ -54,3 +54,25 @@ def test_user_swagger_file_replaces_the_generated_one(tmp_path):
     (tmp_path / "swagger3.json").write_text(json.dumps({"openapi": "3.0.3", "custom": True}))
     app = create_app(Settings(app_root=str(tmp_path), entry_script="score.py"), background_init=False)
     assert app.test_client().get("/swagger.json?version=3").get_json() == {"openapi": "3.0.3", "custom": True}
+
+
+@pytest.mark.parametrize("version", ["2", "3", "3.1"])
+def test_schemas_init_sets_on_run_make_valid_documents(client_for, version):
+    validate(client_for("own_swagger.py").get(f"/swagger.json?version={version}").get_json())
+
+
+def test_schemas_init_sets_on_run_describe_the_input(client_for):
+    document = client_for("own_swagger.py").get("/swagger.json?version=3").get_json()
+    assert document["components"]["schemas"]["ServiceInput"]["properties"] == {
+        "rows": {"type": "array", "items": {"type": "number"}}
+    }
+
+
+def test_other_media_types_run_takes_are_listed(client_for):
+    swagger2 = client_for("own_swagger.py").get("/swagger.json?version=2").get_json()
+    openapi3 = client_for("own_swagger.py").get("/swagger.json?version=3").get_json()
+    assert swagger2["consumes"] == ["application/json", "text/csv"]
+    assert set(openapi3["paths"]["/score"]["post"]["requestBody"]["content"]) == {
+        "application/json",
+        "text/csv",
+    }

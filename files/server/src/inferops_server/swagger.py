@@ -1,8 +1,9 @@
 """Swagger 2.0 and OpenAPI 3.0/3.1 documents for the scoring service.
 
 Schemas come from the inference-schema decorators on run(), or from a ``swagger_schemas`` attribute
-(input, output) that init() set on run() (the collection's MLflow script, whose schemas come from the
-model's signature); a user file in the app root
+that init() set on run(): (input schema, output schema) and optionally the other media types a body
+may have, sent as text (the collection's MLflow script: its schemas come from the model's signature,
+and it takes CSV); a user file in the app root
 (``swagger.json`` or ``swagger2.json``, ``swagger3.json``, ``swagger3.1.json``) replaces the generated
 document of its version.
 """
@@ -38,20 +39,20 @@ BEARER = {
 }
 
 
-def _schemas(run: Callable[..., Any]) -> tuple[dict, dict, list[str]]:
-    """(input schema, output schema, supported canonical versions) for run()."""
+def _schemas(run: Callable[..., Any]) -> tuple[dict, dict, list[str], tuple[str, ...]]:
+    """(input schema, output schema, supported canonical versions, text media types) for run()."""
     own = getattr(run, "swagger_schemas", None)
-    if isinstance(own, tuple) and len(own) == 2:
-        return own[0], own[1], list(VERSIONS)
+    if isinstance(own, tuple) and len(own) in (2, 3):
+        return own[0], own[1], list(VERSIONS), tuple(own[2]) if len(own) == 3 else ()
     if "inference_schema" not in sys.modules:
-        return UNDECORATED_SCHEMA, UNDECORATED_SCHEMA, list(VERSIONS)
+        return UNDECORATED_SCHEMA, UNDECORATED_SCHEMA, list(VERSIONS), ()
     from inference_schema import schema_util
 
     supported = set(schema_util.get_supported_versions(run))
     versions = [v for v, (_, schema_name, _) in VERSIONS.items() if schema_name in supported]
     if not schema_util.is_schema_decorated(run):
-        return UNDECORATED_SCHEMA, UNDECORATED_SCHEMA, versions
-    return schema_util.get_input_schema(run), schema_util.get_output_schema(run), versions
+        return UNDECORATED_SCHEMA, UNDECORATED_SCHEMA, versions, ()
+    return schema_util.get_input_schema(run), schema_util.get_output_schema(run), versions, ()
 
 
 def _paths(
@@ -87,7 +88,9 @@ def _paths(
     }
 
 
-def _swagger2(settings: Settings, prefix: str, input_schema: dict, output_schema: dict) -> dict:
+def _swagger2(
+    settings: Settings, prefix: str, input_schema: dict, output_schema: dict, text_types: tuple[str, ...]
+) -> dict:
     def ref(name: str) -> dict:
         return {"schema": {"$ref": f"#/definitions/{name}"}}
 
@@ -101,7 +104,7 @@ def _swagger2(settings: Settings, prefix: str, input_schema: dict, output_schema
         "swagger": "2.0",
         "info": _info(settings),
         "schemes": ["https"],
-        "consumes": ["application/json"],
+        "consumes": ["application/json", *text_types],
         "produces": ["application/json"],
         "securityDefinitions": {"Bearer": BEARER},
         "paths": _paths(
@@ -120,9 +123,19 @@ def _swagger2(settings: Settings, prefix: str, input_schema: dict, output_schema
     }
 
 
-def _openapi3(settings: Settings, prefix: str, input_schema: dict, output_schema: dict, version: str) -> dict:
+def _openapi3(
+    settings: Settings,
+    prefix: str,
+    input_schema: dict,
+    output_schema: dict,
+    version: str,
+    text_types: tuple[str, ...],
+) -> dict:
     def json_body(name: str) -> dict:
         return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
+    score_body = json_body("ServiceInput")
+    score_body["content"].update({media: {"schema": {"type": "string"}} for media in text_types})
 
     return {
         "openapi": version,
@@ -131,7 +144,7 @@ def _openapi3(settings: Settings, prefix: str, input_schema: dict, output_schema
         "paths": _paths(
             prefix,
             text={"content": {"text/plain": {"schema": {"type": "string"}}}},
-            score_input={"requestBody": {"description": "The model input.", **json_body("ServiceInput")}},
+            score_input={"requestBody": {"description": "The model input.", **score_body}},
             score_output=json_body("ServiceOutput"),
             version={"schema": {"type": "integer", "enum": [2, 3]}},
             error=json_body("ErrorResponse"),
@@ -169,7 +182,7 @@ class SwaggerDocuments:
     """All documents for one script, built once after init() succeeded."""
 
     def __init__(self, settings: Settings, run: Callable[..., Any]) -> None:
-        input_schema, output_schema, supported = _schemas(run)
+        input_schema, output_schema, supported, text_types = _schemas(run)
         stripped = settings.service_path_prefix.strip("/")
         prefix = f"/{stripped}" if stripped else ""
         self.documents: dict[str, dict] = {}
@@ -177,10 +190,10 @@ class SwaggerDocuments:
             document = _user_document(settings.app_root, user_files)
             if document is None and version in supported:
                 if version == "2":
-                    document = _swagger2(settings, prefix, input_schema, output_schema)
+                    document = _swagger2(settings, prefix, input_schema, output_schema, text_types)
                 else:
                     openapi = "3.1.0" if version == "3.1" else "3.0.3"
-                    document = _openapi3(settings, prefix, input_schema, output_schema, openapi)
+                    document = _openapi3(settings, prefix, input_schema, output_schema, openapi, text_types)
             if document is not None:
                 self.documents[version] = document
         self.supported = sorted(self.documents)
