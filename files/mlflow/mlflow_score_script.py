@@ -57,10 +57,10 @@ def run(request):
         return error(405, "BAD_REQUEST", "POST the input to score: JSON (dataframe_split, ...) or CSV.")
     content_type = request.headers.get("Content-Type", JSON)
     body = request.get_data()
-    azure_request = content_type.split(";")[0].strip() == JSON and _is_azure_request(body)
-    if azure_request:
-        body = json.dumps(azure_to_mlflow(json.loads(body)))
-    return answer(body, content_type, unwrap=azure_request)
+    azure = _azure_request(body) if content_type.split(";")[0].strip() == JSON else None
+    if azure is not None:
+        body = json.dumps(azure_to_mlflow(azure))
+    return answer(body, content_type, unwrap=azure is not None)
 
 
 def answer(body, content_type: str, unwrap: bool):
@@ -77,15 +77,15 @@ def answer(body, content_type: str, unwrap: bool):
     return AMLResponse(text, result.status, {"Content-Type": result.mimetype})
 
 
-def _is_azure_request(body: bytes) -> bool:
-    # MLflow parses the body again: only a body that may be Azure's is parsed here as well.
+def _azure_request(body: bytes) -> dict | None:
+    """The body as Azure ML's request, or None for anything else (which MLflow parses itself)."""
     if b'"input_data"' not in body:
-        return False
+        return None
     try:
         document = json.loads(body)
     except ValueError:
-        return False
-    return isinstance(document, dict) and "input_data" in document
+        return None
+    return document if isinstance(document, dict) and "input_data" in document else None
 
 
 def azure_to_mlflow(document: dict) -> dict:

@@ -46,6 +46,14 @@ def test_azure_ml_input_data_gets_the_bare_predictions(serve, pyfunc):
     assert response.get_json() == served(pyfunc("sklearn").predict(ROWS))["predictions"]
 
 
+def test_azure_ml_input_data_carries_params(serve, pyfunc):
+    rows = ROWS[["sepal_length", "sepal_width"]]
+    split = json.loads(rows.to_json(orient="split", index=False))
+    body = json.dumps({"input_data": split, "params": {"scale": 3.0}})
+    response = post(serve("pyfunc"), "application/json", body)
+    assert response.get_json() == served(pyfunc("pyfunc").predict(rows, params={"scale": 3.0}))["predictions"]
+
+
 def test_a_missing_column_is_a_400_naming_it(serve):
     rows = ROWS.drop(columns=["petal_width"])
     body = json.dumps({"dataframe_records": rows.to_dict("records")})
