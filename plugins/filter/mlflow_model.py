@@ -69,7 +69,7 @@ def _document(folder: str) -> dict:
     return document
 
 
-def _pyfunc(document: dict, folder: str) -> dict:
+def _pyfunc(document: dict) -> dict:
     flavors = document["flavors"]
     pyfunc = flavors.get(PYFUNC)
     if not isinstance(pyfunc, dict):
@@ -98,12 +98,18 @@ def _python_env(folder: str, text: str) -> dict:
     # pip itself comes from the channel, beside python; the other build tools through pip.
     is_pip = re.compile(r"^pip\s*([<>=!~]|$)").match
     pip_build = [line for line in build if not is_pip(line)]
-    conda = [f"python={document['python']}"] + [line for line in build if is_pip(line)]
+    requirements = _requirements(folder, [str(line) for line in document.get("dependencies") or []])
+    pip = [line for line in build if is_pip(line)] or ["pip"]
+    return _pip_environment(str(document["python"]), pip, pip_build + requirements)
+
+
+def _pip_environment(python: str, pip: list[str], requirements: list[str]) -> dict:
+    """An environment of Python and pip (``pip`` specs) from the channel, the rest through pip."""
     return {
         "name": "mlflow-env",
         "channels": [],
-        "dependencies": conda if len(conda) > 1 else [*conda, "pip"],
-        "pip": pip_build + _requirements(folder, [str(line) for line in document.get("dependencies") or []]),
+        "dependencies": [f"python={python}", *pip],
+        "pip": requirements,
         "variables": {},
     }
 
@@ -140,13 +146,9 @@ def environment(folder: str, pyfunc: dict) -> tuple[str, dict]:
         python = pyfunc.get("python_version")
         if not python:
             raise ModelError("has only a requirements.txt and no python_version in MLmodel to build it with")
-        return "requirements.txt", {
-            "name": "mlflow-env",
-            "channels": [],
-            "dependencies": [f"python={python}", "pip"],
-            "pip": _requirements(folder, ["-r requirements.txt"]),
-            "variables": {},
-        }
+        return "requirements.txt", _pip_environment(
+            str(python), ["pip"], _requirements(folder, ["-r requirements.txt"])
+        )
     raise ModelError("has no conda.yaml, python_env.yaml or requirements.txt to build its environment from")
 
 
@@ -154,7 +156,7 @@ def describe(folder: str) -> dict:
     if not os.path.isdir(folder):
         raise ModelError("is not a folder")
     document = _document(folder)
-    pyfunc = _pyfunc(document, folder)
+    pyfunc = _pyfunc(document)
     env_file, env = environment(folder, pyfunc)
     return {
         "folder": os.path.abspath(folder),
