@@ -26,11 +26,15 @@ SPLIT_KEYS = {"columns", "index", "data"}
 
 model = None
 input_schema = None
+# MLflow's request handling and its exception type, bound once by init().
+invocations = None
+MlflowException = Exception
 
 
 def init() -> None:
-    global model, input_schema
+    global model, input_schema, invocations, MlflowException
     # Imported here: a broken MLflow install fails init() with its own error, logged by the server.
+    from mlflow.exceptions import MlflowException
     from mlflow.pyfunc import load_model, scoring_server
 
     if not hasattr(scoring_server, "invocations"):
@@ -38,6 +42,7 @@ def init() -> None:
             "this model's environment has an MLflow without mlflow.pyfunc.scoring_server.invocations "
             "(MLflow 2.5 or newer has it): pin a newer mlflow in the model's requirements"
         )
+    invocations = scoring_server.invocations
     folder = model_folder()
     logger.info("Loading the MLflow model in %s", folder)
     model = load_model(folder)
@@ -64,11 +69,8 @@ def run(request):
 
 
 def answer(body, content_type: str, unwrap: bool):
-    from mlflow.exceptions import MlflowException
-    from mlflow.pyfunc import scoring_server
-
     try:
-        result = scoring_server.invocations(body, content_type, model, input_schema)
+        result = invocations(body, content_type, model, input_schema)
     except MlflowException as exc:
         return AMLResponse(exc.serialize_as_json(), exc.get_http_status_code(), {"Content-Type": JSON})
     text = result.response
