@@ -3,6 +3,7 @@ time, and the scoring server's app serving each, as the collection deploys it.""
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -16,6 +17,9 @@ SCRIPT_DIR = ROOT / "files" / "mlflow"
 
 @pytest.fixture(scope="session")
 def models(tmp_path_factory) -> Path:
+    """The models scripts/test.sh saved for this run (INFEROPS_MLFLOW_MODELS), else saved here."""
+    if os.environ.get("INFEROPS_MLFLOW_MODELS"):
+        return Path(os.environ["INFEROPS_MLFLOW_MODELS"])
     out = tmp_path_factory.mktemp("mlflow-models")
     subprocess.run([sys.executable, str(Path(__file__).with_name("models.py")), str(out)], check=True)
     return out
@@ -27,19 +31,17 @@ def serve(models):
     from inferops_server.app import create_app
     from inferops_server.settings import Settings
 
-    apps = {}
+    # One app per model: loading a model takes seconds, and apps must outlive their clients.
+    @functools.cache
+    def app(name: str):
+        os.environ["AZUREML_MODEL_DIR"] = str(models)
+        os.environ["MLFLOW_MODEL_FOLDER"] = name
+        settings = Settings(
+            app_root=str(SCRIPT_DIR), entry_script="mlflow_score_script.py", model_dir=str(models)
+        )
+        return create_app(settings, background_init=False)
 
-    def client(name: str):
-        if name not in apps:
-            os.environ["AZUREML_MODEL_DIR"] = str(models)
-            os.environ["MLFLOW_MODEL_FOLDER"] = name
-            settings = Settings(
-                app_root=str(SCRIPT_DIR), entry_script="mlflow_score_script.py", model_dir=str(models)
-            )
-            apps[name] = create_app(settings, background_init=False)
-        return apps[name].test_client()
-
-    return client
+    return lambda name: app(name).test_client()
 
 
 @pytest.fixture(scope="session")
@@ -47,11 +49,4 @@ def pyfunc(models):
     """What mlflow.pyfunc predicts for a model on the same rows: the reference answer."""
     import mlflow.pyfunc
 
-    loaded = {}
-
-    def model(name: str):
-        if name not in loaded:
-            loaded[name] = mlflow.pyfunc.load_model(str(models / name))
-        return loaded[name]
-
-    return model
+    return functools.cache(lambda name: mlflow.pyfunc.load_model(str(models / name)))
