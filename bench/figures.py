@@ -38,7 +38,7 @@ def throughput(
         for label, (stack, service, workers, env) in stacks.items():
             if service:
                 host.start(service, workers, env)
-            host.wait_ready(stack, EXAMPLE_BODY)
+            host.wait_ready(host.url(stack), EXAMPLE_BODY)
             progress(f"throughput of {label}")
             for count in connections:
                 results.setdefault((label, count), []).append(
@@ -61,7 +61,7 @@ def health_under_load(host: BenchHost, stacks: dict, seconds: float, sleep_s: fl
     for label, (stack, service, workers, env) in stacks.items():
         if service:
             host.start(service, workers, env)
-        host.wait_ready(stack, json.dumps({"sleep": 0}))
+        host.wait_ready(host.url(stack), json.dumps({"sleep": 0}))
         progress(f"health probes of {label}")
         load = threading.Thread(target=wrk, args=(host.url(stack), 2 * workers, seconds + 2, body, host.pid))
         load.start()
@@ -116,7 +116,7 @@ def memory(host: BenchHost, workers: int) -> list[dict]:
         served = host.served_app()
         for count in (1, workers):
             host.start("bench-azureml", count, served)
-            host.wait_ready("azureml", json.dumps({"data": [[1]]}))
+            host.wait_ready(host.url("azureml"), json.dumps({"data": [[1]]}))
             rows.append(
                 {
                     "stack": f"azmlinfsrv, {count} worker{'s' * (count > 1)}",
@@ -144,7 +144,7 @@ def redeploy_under_load(host: BenchHost, connections: int = 8) -> dict:
         "seconds": seconds,
         "requests": load["requests"],
         "errors": load["errors"],
-        "answer": host.post("ours", EXAMPLE_BODY),
+        "answer": host.post(host.url("ours"), EXAMPLE_BODY),
     }
 
 
@@ -181,7 +181,7 @@ def sklearn(
     rows = throughput(host, stacks, connections, seconds, runs)
     # The same answer from both servers, or the comparison means nothing.
     host.start("bench-azureml", 1, served)
-    host.wait_ready("azureml", EXAMPLE_BODY)
-    answers = {stack: host.post(stack, EXAMPLE_BODY) for stack in ("ours", "azureml")}
+    host.wait_ready(host.url("azureml"), EXAMPLE_BODY)
+    answers = {stack: host.post(host.url(stack), EXAMPLE_BODY) for stack in ("ours", "azureml")}
     host.stop("bench-azureml")
     return {"deploy_s": deploy_s, "rows": rows, "answers": answers}

@@ -40,10 +40,10 @@ class BenchHost:
         """``command`` run in the container's network namespace: its loopback, no port forwarding."""
         return ["nsenter", f"--net=/proc/{self.pid}/ns/net", *command]
 
-    def post(self, stack: str, body: str) -> str:
-        """The body of one POST /score, sent inside the container."""
+    def post(self, url: str, body: str) -> str:
+        """The body of one JSON POST to ``url``, sent inside the container."""
         json_header = "Content-Type: application/json"
-        command = self.inside("curl", "-s", "-H", json_header, "-d", body, self.url(stack))
+        command = self.inside("curl", "-s", "-H", json_header, "-d", body, url)
         return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
     def install_stacks(self, requirements: list[str]) -> None:
@@ -75,17 +75,17 @@ class BenchHost:
     def stop(self, service: str) -> None:
         shell(self.name, f"sv -w 30 down /var/runit/{service}")
 
-    def wait_ready(self, stack: str, body: str, deadline_s: float = 120) -> None:
-        """Until POST /score answers 200 on every worker: a few short wrk runs without errors."""
+    def wait_ready(self, url: str, body: str, deadline_s: float = 120) -> None:
+        """Until a POST to ``url`` answers 200 on every worker: a few short wrk runs without errors."""
         deadline = time.monotonic() + deadline_s
         while time.monotonic() < deadline:
             try:
-                if wrk(self.url(stack), 4, 1, body, self.pid)["errors"] == 0:
+                if wrk(url, 4, 1, body, self.pid)["errors"] == 0:
                     return
             except subprocess.CalledProcessError:  # not listening yet: wrk fails to connect
                 pass
             time.sleep(1)
-        raise TimeoutError(f"{stack} never scored without errors")
+        raise TimeoutError(f"{url} never answered without errors")
 
     def memory(self, stack: str) -> dict[str, float]:
         """PSS and RSS (MB) summed over the stack's gunicorn master and workers. PSS charges each

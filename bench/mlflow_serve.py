@@ -22,7 +22,6 @@ import os
 import statistics
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import report
@@ -56,25 +55,6 @@ def start_mlflow(host: BenchHost, workers: int) -> None:
     podman("exec", "-d", host.name, "sh", "-c", command)
 
 
-def wait_ready(host: BenchHost, url: str, deadline_s: float = 180) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        try:
-            if wrk(url, 4, 1, BODY, host.pid)["errors"] == 0:
-                return
-        except subprocess.CalledProcessError:  # not listening yet
-            pass
-        time.sleep(1)
-    raise TimeoutError(
-        f"{url} never answered without errors:\n{shell(host.name, 'tail -20 /tmp/mlflow-serve.log')}"
-    )
-
-
-def answer(host: BenchHost, url: str) -> str:
-    command = host.inside("curl", "-s", "-H", "Content-Type: application/json", "-d", BODY, url)
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
-
-
 def measure(args: argparse.Namespace) -> dict:
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -98,9 +78,14 @@ def measure(args: argparse.Namespace) -> dict:
             REFERENCE: (mlflow_url, False),
             REFERENCE_CLOSE: (mlflow_url, True),
         }
-        for url, _ in stacks.values():
-            wait_ready(host, url)
-        answers = {stack: answer(host, url) for stack, (url, _) in stacks.items()}
+        try:
+            for url, _ in stacks.values():
+                host.wait_ready(url, BODY, deadline_s=180)
+        except TimeoutError as error:
+            raise TimeoutError(
+                f"{error}; MLflow's log:\n{shell(name, 'tail -20 /tmp/mlflow-serve.log')}"
+            ) from None
+        answers = {stack: host.post(url, BODY).strip() for stack, (url, _) in stacks.items()}
         runs: dict[tuple[str, int], list[dict]] = {}
         # Interleaved rounds: drift in the machine's speed hits every stack alike.
         for round_number in range(args.runs):
