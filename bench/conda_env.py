@@ -27,11 +27,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "channel"))
-sys.path.insert(0, str(ROOT / "plugins" / "filter"))
+sys.path.insert(0, str(ROOT / "plugins" / "plugin_utils"))
 
 import build_channel  # noqa: E402
 import serve  # noqa: E402
-from conda_env_file import parse  # noqa: E402
+from conda_file import parse  # noqa: E402
 
 ENGINE = ROOT / "roles" / "python_env" / "files"
 SERVER_PACKAGES = ["flask>=2.2", "gunicorn>=20.1"]

@@ -51,7 +51,7 @@ def ansible_playbook(playbook: str, host: str, *arguments: str, host_vars: str =
     """Run a playbook against one host, by default a container over the docker CLI connection
     (podman's shim, with pipelining, as the redeploy scenario does); return how long it took."""
     with tempfile.NamedTemporaryFile("w", suffix=".ini") as inventory:
-        inventory.write(f"{host} {host_vars}\n")
+        inventory.write(f"[scoring]\n{host} {host_vars}\n")
         inventory.flush()
         start = time.monotonic()
         result = subprocess.run(
@@ -68,10 +68,10 @@ def ansible_playbook(playbook: str, host: str, *arguments: str, host_vars: str =
 def deploy_vars(app: Path, model: Path, requirements: Path, **settings: object) -> list[str]:
     """Extra vars of the deploy playbook: an app folder with score.py, its model and requirements."""
     variables = {
-        "scoring_app_source_dir": str(app),
-        "scoring_app_entry_script": "score.py",
-        "scoring_app_model_path": str(model),
-        "python_env_requirements_file": str(requirements),
+        "endpoint_source_dir": str(app),
+        "endpoint_entry_script": "score.py",
+        "endpoint_model_path": str(model),
+        "endpoint_requirements_file": str(requirements),
         **settings,
     }
     return ["-e", json.dumps(variables)]

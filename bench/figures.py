@@ -109,7 +109,7 @@ def memory(host: BenchHost, workers: int) -> list[dict]:
         ):
             host.deploy(
                 *deploy_vars(
-                    APPS / "ballast", model, REQUIREMENTS, gunicorn_workers=count, gunicorn_preload=preload
+                    APPS / "ballast", model, REQUIREMENTS, endpoint_workers=count, endpoint_preload=preload
                 )
             )
             rows.append({"stack": label, "workers": count, **host.settled_memory("ours")})
@@ -157,9 +157,9 @@ def health(host: BenchHost, workers: int, tuned: dict, seconds: float, sleep_s: 
     """Health probes under load for ours tuned, ours with defaults and azmlinfsrv, each serving
     the slow app (a deploy each for ours)."""
     slow = (APPS / "slow", EXAMPLE / "model", REQUIREMENTS)
-    host.deploy(*deploy_vars(*slow, gunicorn_workers=workers, **tuned))
+    host.deploy(*deploy_vars(*slow, endpoint_workers=workers, **tuned))
     rows = health_under_load(host, {"ours, tuned": ("ours", None, workers, None)}, seconds, sleep_s)
-    host.deploy(*deploy_vars(*slow, gunicorn_workers=workers))
+    host.deploy(*deploy_vars(*slow, endpoint_workers=workers))
     stacks = {
         "ours, defaults": ("ours", None, workers, None),
         f"azmlinfsrv, {workers} workers": ("azureml", "bench-azureml", workers, host.served_app()),

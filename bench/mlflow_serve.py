@@ -63,10 +63,10 @@ def measure(args: argparse.Namespace) -> dict:
         model = save_models(args.mlflow_python, Path(folder))
         host = BenchHost(name)
         variables = {
-            "scoring_app_mlflow_model": str(model),
-            "python_env_backend": "venv",
-            "python_env_requirements_file": str(model / "requirements.txt"),
-            "gunicorn_workers": args.workers,
+            "endpoint_mlflow_model": str(model),
+            "endpoint_python_backend": "venv",
+            "endpoint_requirements_file": str(model / "requirements.txt"),
+            "endpoint_workers": args.workers,
         }
         deploy_s = host.deploy("-e", json.dumps(variables))
         start_mlflow(host, args.workers)

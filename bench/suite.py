@@ -29,7 +29,7 @@ from host import BenchHost
 RESULTS = ROOT / "bench" / "results"
 # The tuned configuration: sync workers, one request at a time per process and no thread
 # hand-off, at the price of health probes queueing behind a busy worker (see the health figure).
-TUNED = {"gunicorn_worker_class": "sync"}
+TUNED = {"endpoint_worker_class": "sync"}
 WSGI = "nginx -> trivial WSGI, gunicorn {} sync"
 AZUREML_N = "nginx -> azmlinfsrv, {} workers"
 SKLEARN_REQUIREMENTS = [
@@ -67,9 +67,9 @@ def measure(args: argparse.Namespace) -> dict:
     base_image = os.environ["INFEROPS_TEST_IMAGE"]
     with running(base_image, "/usr/bin/runsvdir", "-P", "/var/runit") as (name, url, start):
         host = BenchHost(name)
-        host.deploy(*example_vars(gunicorn_workers=workers))
+        host.deploy(*example_vars(endpoint_workers=workers))
         results["deploy"] = {"fresh": wait_for_score(url) - start}
-        results["deploy"] |= figures.deploy_times(host, args.deploy_runs, gunicorn_workers=workers)
+        results["deploy"] |= figures.deploy_times(host, args.deploy_runs, endpoint_workers=workers)
         host.install_stacks(SKLEARN_REQUIREMENTS)
         results["versions"] = versions(host)
 
@@ -84,7 +84,7 @@ def measure(args: argparse.Namespace) -> dict:
         results["throughput"] = figures.throughput(host, stacks, args.connections, args.seconds, args.runs)
         results["redeploy"] = figures.redeploy_under_load(host)
 
-        host.deploy(*example_vars(gunicorn_workers=workers, **args.tuned))
+        host.deploy(*example_vars(endpoint_workers=workers, **args.tuned))
         tuned = {"ours, tuned": ("ours", None, workers, None)}
         results["throughput"] += figures.throughput(host, tuned, args.connections, args.seconds, args.runs)
 

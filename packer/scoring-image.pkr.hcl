@@ -13,7 +13,7 @@
 
 variable "deploy_vars_file" {
   type        = string
-  description = "YAML file of the deploy's variables (scoring_app_entry_script, scoring_app_model_path, python_env_conda_file, ...), as for ansible-playbook --extra-vars @file."
+  description = "YAML file of the deploy's variables (endpoint_entry_script, endpoint_model_path, endpoint_conda_file, ...), as for ansible-playbook --extra-vars @file."
 }
 
 variable "base_image" {
@@ -101,7 +101,9 @@ build {
 
   provisioner "ansible" {
     playbook_file = "${path.root}/../playbooks/bake.yml"
-    user          = source.type == "docker" ? "root" : var.ssh_username
+    # The playbooks deploy to the inventory group scoring.
+    groups = ["scoring"]
+    user   = source.type == "docker" ? "root" : var.ssh_username
     # Over SSH, Ansible talks to the host itself; a container is reached through Packer's proxy.
     use_proxy = source.type == "docker"
     extra_arguments = concat(

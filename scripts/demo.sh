@@ -16,12 +16,12 @@ podman --runtime runc run -d --name "$container" \
 
 inventory=$(mktemp)
 trap 'rm -f "$inventory"' EXIT
-echo "$container ansible_connection=containers.podman.podman ansible_become=false" >"$inventory"
+printf '[scoring]\n%s ansible_connection=containers.podman.podman ansible_become=false\n' "$container" >"$inventory"
 
 ansible-playbook -i "$inventory" inferops.scoring.deploy \
-  -e scoring_app_entry_script="$example/score.py" \
-  -e scoring_app_model_path="$example/model" \
-  -e python_env_requirements_file="$example/requirements.txt"
+  -e endpoint_entry_script="$example/score.py" \
+  -e endpoint_model_path="$example/model" \
+  -e endpoint_requirements_file="$example/requirements.txt"
 
 echo
 echo "POST http://127.0.0.1:5001/score (inside $container):"

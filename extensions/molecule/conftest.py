@@ -82,9 +82,9 @@ def deploy():
             command += ["--extra-vars", f"@{scenario_vars}"]
         else:
             variables = {
-                "scoring_app_entry_script": f"{example}/score.py",
-                "scoring_app_model_path": f"{example}/model",
-                "python_env_requirements_file": f"{example}/requirements.txt",
+                "endpoint_entry_script": f"{example}/score.py",
+                "endpoint_model_path": f"{example}/model",
+                "endpoint_requirements_file": f"{example}/requirements.txt",
                 **variables,
             }
         command += options

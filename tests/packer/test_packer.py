@@ -88,10 +88,10 @@ def deploy_vars(tmp_path_factory) -> Path:
     shutil.copy(EXAMPLE / "score.py", app / "linear_score.py")
     (app / "score.py").write_text(SLOW_SCORE)
     variables = {
-        "scoring_app_source_dir": str(app),
-        "scoring_app_entry_script": "score.py",
-        "scoring_app_model_path": str(EXAMPLE / "model"),
-        "python_env_requirements_file": str(EXAMPLE / "requirements.txt"),
+        "endpoint_source_dir": str(app),
+        "endpoint_entry_script": "score.py",
+        "endpoint_model_path": str(EXAMPLE / "model"),
+        "endpoint_requirements_file": str(EXAMPLE / "requirements.txt"),
     }
     path = folder / "deploy-vars.yml"
     path.write_text(json.dumps(variables))

@@ -5,12 +5,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible.errors import AnsibleFilterError
 
 ROOT = Path(__file__).resolve().parents[2]
-# The filter imports its sibling through the collection's namespace, as Ansible loads it.
+# The plugins import each other through the collection's namespace, as Ansible loads them.
 sys.path.insert(0, str(ROOT / ".cache" / "collections"))
-from ansible_collections.inferops.scoring.plugins.filter.mlflow_model import mlflow_model  # noqa: E402
+from ansible_collections.inferops.scoring.plugins.plugin_utils.app_inputs import InputError, mlflow_app  # noqa: E402
+from ansible_collections.inferops.scoring.plugins.plugin_utils.mlflow_model import describe  # noqa: E402
+
+mlflow_model = describe
 
 PYFUNC = {"loader_module": "mlflow.sklearn", "python_version": "3.11.7", "model_path": "model.pkl"}
 CONDA = """channels: [conda-forge]
@@ -32,9 +34,11 @@ def model(folder: Path, flavors=None, **files: str) -> Path:
 
 
 def refusal(path: Path) -> str:
-    with pytest.raises(AnsibleFilterError) as caught:
-        mlflow_model(str(path))
-    return str(caught.value)
+    with pytest.raises(InputError) as caught:
+        mlflow_app(str(path), "model", "1", str(ROOT))
+    message = str(caught.value)
+    assert message.startswith(f"The MLflow model {path} (endpoint_mlflow_model) cannot be served")
+    return message
 
 
 def test_the_environment_comes_from_conda_yaml_first(tmp_path):
@@ -95,3 +99,11 @@ def test_a_broken_conda_yaml_is_refused_naming_the_file(tmp_path):
 
 def test_a_path_that_is_not_a_folder_is_refused(tmp_path):
     assert "is not a folder" in refusal(tmp_path / "missing")
+
+
+def test_an_mlflow_model_becomes_an_ordinary_app_laid_out_as_azure_ml_does(tmp_path):
+    app, described = mlflow_app(str(model(tmp_path / "churn", conda_yaml=CONDA)), "model", "1", str(ROOT))
+    assert (app.code_root, app.entry_script) == (str(ROOT / "files" / "mlflow"), "mlflow_score_script.py")
+    assert [(m.name, m.version, m.folder) for m in app.models] == [("model", "1", "churn")]
+    assert app.env == {"MLFLOW_MODEL_FOLDER": "churn"}
+    assert described["env_file"] == "conda.yaml"

@@ -64,7 +64,7 @@ def test_the_engine_came_through_the_controllers_cache(host):
 
 def test_check_mode_shows_the_package_changes_and_changes_nothing(host, deploy, conda_file):
     before = server_python(host)
-    result = deploy("--check", "--diff", python_env_conda_file=conda_file(EDITED))
+    result = deploy("--check", "--diff", endpoint_conda_file=conda_file(EDITED))
     assert result.returncode == 0, result.stdout[-3000:]
     assert "-python 3.11.7" in result.stdout and "+python 3.10.13" in result.stdout
     assert "+idna==3.7 (pip) requested" in result.stdout
@@ -75,7 +75,7 @@ def test_an_edited_file_moves_the_server_to_a_new_environment_and_back(
     host, deploy, conda_file, score_example
 ):
     first = server_python(host)
-    result = deploy(python_env_conda_file=conda_file(EDITED))
+    result = deploy(endpoint_conda_file=conda_file(EDITED))
     assert result.returncode == 0, result.stdout[-3000:]
     edited = server_python(host)
     assert edited != first and python_version(host, edited) == "3.10"
@@ -85,7 +85,7 @@ def test_an_edited_file_moves_the_server_to_a_new_environment_and_back(
     result = deploy()
     assert result.returncode == 0, result.stdout[-3000:]
     assert server_python(host) == first
-    assert len(env_folders(host)) == 3  # current, and the two environments (python_env_conda_keep)
+    assert len(env_folders(host)) == 3  # current, and the two environments (endpoint_conda_keep)
 
 
 def test_an_unsolvable_file_fails_naming_the_package_and_the_server_keeps_serving(
@@ -93,7 +93,7 @@ def test_an_unsolvable_file_fails_naming_the_package_and_the_server_keeps_servin
 ):
     before = server_python(host)
     unsolvable = EDITED.replace("  - pip\n", "  - pip\n  - flask<1\n", 1)
-    result = deploy(python_env_conda_file=conda_file(unsolvable))
+    result = deploy(endpoint_conda_file=conda_file(unsolvable))
     assert result.returncode != 0
     assert "No candidates were found for flask <1" in result.stdout
     assert server_python(host) == before
@@ -102,7 +102,7 @@ def test_an_unsolvable_file_fails_naming_the_package_and_the_server_keeps_servin
 
 def test_a_failing_pip_section_leaves_no_environment_behind(host, deploy, conda_file, score_example):
     folders = env_folders(host)
-    result = deploy(python_env_conda_file=conda_file(EDITED.replace("idna==3.7", "no-such-package-inferops")))
+    result = deploy(endpoint_conda_file=conda_file(EDITED.replace("idna==3.7", "no-such-package-inferops")))
     assert result.returncode != 0
     assert "pip could not install the pip: section (no-such-package-inferops)" in result.stdout
     assert env_folders(host) == folders
@@ -110,7 +110,7 @@ def test_a_failing_pip_section_leaves_no_environment_behind(host, deploy, conda_
 
 
 def test_an_unparsable_file_fails_before_anything_changes(deploy, conda_file, score_example):
-    result = deploy(python_env_conda_file=conda_file("dependencies: [python=3.11\n"))
+    result = deploy(endpoint_conda_file=conda_file("dependencies: [python=3.11\n"))
     assert result.returncode != 0
     assert "is not valid YAML" in result.stdout
     assert "changed=0" in result.stdout

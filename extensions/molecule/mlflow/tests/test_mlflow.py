@@ -105,7 +105,7 @@ def test_the_server_runs_the_environment_of_the_models_conda_yaml(host):
 
 def test_a_folder_without_mlmodel_fails_before_anything_changes(deploy, http, tmp_path):
     (tmp_path / "model.pkl").write_bytes(b"not a model")
-    result = deploy(scoring_app_mlflow_model=str(tmp_path))
+    result = deploy(endpoint_mlflow_model=str(tmp_path))
     assert result.returncode != 0 and "has no MLmodel file" in result.stdout
     assert "changed=0" in result.stdout
     assert http("GET", "/")["status"] == 200
@@ -117,7 +117,7 @@ def test_a_model_of_an_unknown_flavour_fails_naming_it(deploy, bad_model):
         document["flavors"] = {"mleap": {"mleap_version": "0.23"}}
         (folder / "MLmodel").write_text(yaml.safe_dump(document))
 
-    result = deploy(scoring_app_mlflow_model=str(bad_model(only_mleap)))
+    result = deploy(endpoint_mlflow_model=str(bad_model(only_mleap)))
     assert result.returncode != 0
     assert "has the flavour(s) mleap but not python_function" in result.stdout
 
@@ -130,7 +130,7 @@ def test_an_unsolvable_conda_yaml_fails_naming_the_package_and_the_model_keeps_s
         document["dependencies"].insert(1, "inferops-no-such-package=1.0")
         (folder / "conda.yaml").write_text(yaml.safe_dump(document))
 
-    result = deploy(scoring_app_mlflow_model=str(bad_model(impossible)))
+    result = deploy(endpoint_mlflow_model=str(bad_model(impossible)))
     assert result.returncode != 0 and "inferops-no-such-package" in result.stdout
     expected = cases("sklearn")[0]
     response = http("POST", "/score", expected["body"], {"Content-Type": expected["content_type"]})
@@ -138,7 +138,7 @@ def test_an_unsolvable_conda_yaml_fails_naming_the_package_and_the_model_keeps_s
 
 
 def test_a_custom_python_model_serves_every_format_after_a_redeploy(deploy, http):
-    result = deploy(scoring_app_mlflow_model=str(MODELS / "pyfunc"))
+    result = deploy(endpoint_mlflow_model=str(MODELS / "pyfunc"))
     assert result.returncode == 0, result.stdout[-3000:]
     results = answers(http, "pyfunc")
     expected = results.pop("expected")

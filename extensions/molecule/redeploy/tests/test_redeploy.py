@@ -72,7 +72,7 @@ def test_new_model_version_deploys_under_load_without_a_failed_request(host, sco
     )
     worker.start()
     try:
-        result = deploy(scoring_app_model_path=model_v2)
+        result = deploy(endpoint_model_path=model_v2)
     finally:
         host.run("touch %s", STOP_FILE)
         worker.join(120)
@@ -85,7 +85,7 @@ def test_new_model_version_deploys_under_load_without_a_failed_request(host, sco
 
 def test_failing_init_fails_the_play_and_the_serving_version_stays(http, score_example, deploy, broken_score):
     before = prediction(score_example)
-    result = deploy(scoring_app_entry_script=broken_score)
+    result = deploy(endpoint_entry_script=broken_score)
     assert result.returncode != 0
     assert "init() of the scoring script raised RuntimeError" in result.stdout
     assert "the release serving now stays" in result.stdout

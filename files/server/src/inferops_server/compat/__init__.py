@@ -1,8 +1,9 @@
 """Import paths a score.py written for Azure ML uses, served without Microsoft's packages.
 
 A script may import ``rawhttp``/``AMLRequest``/``AMLResponse`` from ``azureml.contrib.services`` or
-from ``azureml_inference_server_http.api``. Where Microsoft's modules are installed they are used
-as they are; only missing names are bound to ours.
+from ``azureml_inference_server_http.api``, and a v1 script ``Model`` from ``azureml.core.model``
+(or ``azureml.core``) to find its models. Where Microsoft's modules are installed they are used as
+they are; only missing names are bound to ours.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import importlib
 import sys
 import types
 
-from . import aml_request, aml_response
+from . import aml_request, aml_response, azureml_model
 
 _MICROSOFT_API = "azureml_inference_server_http.api"
 _CONTRIB = "azureml.contrib.services"
+_V1_MODEL = "azureml.core.model"
+_V1_EXCEPTIONS = "azureml.exceptions"
 
 
 def _importable(name: str) -> bool:
@@ -51,6 +54,14 @@ def install() -> None:
         contrib = f"{_CONTRIB}.{leaf}"
         if not _importable(contrib):
             _bind(contrib, sys.modules[microsoft])
+    if not _importable(_V1_MODEL):
+        _bind(_V1_MODEL, azureml_model)
+        # `from azureml.core import Model` too, when azureml.core is ours.
+        core = sys.modules["azureml.core"]
+        if not hasattr(core, "Model"):
+            core.Model = azureml_model.Model
+    if not _importable(_V1_EXCEPTIONS):
+        _bind(_V1_EXCEPTIONS, azureml_model)
 
 
 def _request_modules() -> list[types.ModuleType]:

@@ -1,42 +1,17 @@
-"""mlflow_model: read an MLflow model folder on the controller, or say exactly why it cannot be served."""
+"""An MLflow model folder, read on the controller: what serves it, or exactly why it cannot be served.
+
+The folder's ``MLmodel`` must have the ``python_function`` flavour; the environment comes from
+``conda.yaml`` (as in Azure ML), else ``python_env.yaml``, else ``requirements.txt`` on the Python
+version the model was saved with, in the shape ``conda_file.parse`` returns.
+"""
 
 from __future__ import annotations
-
-DOCUMENTATION = r"""
-name: mlflow_model
-short_description: Check an MLflow model folder and derive the environment that serves it
-description:
-  - Reads the folder's C(MLmodel) on the controller, so a folder that is not an MLflow model, a model
-    without the C(python_function) flavour or one without an environment file fails the play before
-    anything on a host changes.
-  - Returns C(folder), C(name) (the folder's name, Azure ML's C(MLFLOW_MODEL_FOLDER)), C(flavors),
-    C(loader_module), C(python_version), C(env_file) (the file the environment comes from) and
-    C(environment), in the shape C(conda_env_file) returns.
-  - The environment comes from C(conda.yaml), as in Azure ML; else from C(python_env.yaml); else from
-    C(requirements.txt) with the Python version the model was saved with.
-options:
-  _input:
-    description: Controller path of the MLflow model folder (the one holding C(MLmodel)).
-    type: path
-    required: true
-"""
-
-EXAMPLES = r"""
-model: "{{ 'models/churn' | inferops.scoring.mlflow_model }}"
-"""
-
-RETURN = r"""
-_value:
-  description: What the deploy needs to know about the model.
-  type: dict
-"""
 
 import os
 import re
 
 import yaml
-from ansible.errors import AnsibleFilterError
-from ansible_collections.inferops.scoring.plugins.filter.conda_env_file import EnvironmentFileError, parse
+from ansible_collections.inferops.scoring.plugins.plugin_utils.conda_file import EnvironmentFileError, parse
 
 PYFUNC = "python_function"
 
@@ -167,19 +142,3 @@ def describe(folder: str) -> dict:
         "env_file": env_file,
         "environment": env,
     }
-
-
-def mlflow_model(path: str) -> dict:
-    try:
-        return describe(path)
-    except (ModelError, OSError, UnicodeDecodeError) as error:
-        raise AnsibleFilterError(
-            f"the MLflow model {path} (scoring_app_mlflow_model) cannot be served: it {error}"
-            if isinstance(error, ModelError)
-            else f"the MLflow model {path} (scoring_app_mlflow_model) cannot be read: {error}"
-        ) from None
-
-
-class FilterModule:
-    def filters(self):
-        return {"mlflow_model": mlflow_model}

@@ -1,0 +1,42 @@
+"""runit_service writes exactly the service's scripts and tells a changed run script apart."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("runit_service", ROOT / "plugins/modules/runit_service.py")
+runit_service = importlib.util.module_from_spec(spec)
+sys.modules["runit_service"] = runit_service
+spec.loader.exec_module(runit_service)
+
+PARAMS = {"run": "#!/bin/sh\nexec sleep 1\n", "finish": "", "control": {"t": "#!/bin/sh\nkill -QUIT 1\n"}}
+
+
+def written(folder: Path, params: dict = PARAMS) -> Path:
+    runit_service.apply(str(folder), runit_service.changes(str(folder), runit_service.wanted_files(params)))
+    return folder
+
+
+def test_a_new_service_gets_its_run_and_control_scripts_executable(tmp_path):
+    folder = written(tmp_path / "svc")
+    assert (folder / "run").read_text() == PARAMS["run"]
+    assert (folder / "control" / "t").stat().st_mode & 0o777 == 0o755
+    assert not (folder / "finish").exists()
+
+
+def test_an_unchanged_service_has_no_changes(tmp_path):
+    folder = written(tmp_path / "svc")
+    assert runit_service.changes(str(folder), runit_service.wanted_files(PARAMS)) == {}
+
+
+def test_a_changed_run_script_is_reported_with_before_and_after(tmp_path):
+    folder = written(tmp_path / "svc")
+    changed = runit_service.changes(str(folder), runit_service.wanted_files({**PARAMS, "run": "new\n"}))
+    assert changed == {"run": (PARAMS["run"], "new\n")}
+
+
+def test_a_control_script_no_longer_wanted_is_removed(tmp_path):
+    folder = written(tmp_path / "svc")
+    written(folder, {**PARAMS, "control": {}})
+    assert not (folder / "control" / "t").exists()
