@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -50,6 +51,13 @@ DOCKER_CLI = "ansible_connection=community.docker.docker ansible_become=false"
 def ansible_playbook(playbook: str, host: str, *arguments: str, host_vars: str = DOCKER_CLI) -> float:
     """Run a playbook against one host, by default a container over the docker CLI connection
     (podman's shim, with pipelining, as the redeploy scenario does); return how long it took."""
+    return ansible_playbook_output(playbook, host, *arguments, host_vars=host_vars)[0]
+
+
+def ansible_playbook_output(
+    playbook: str, host: str, *arguments: str, host_vars: str = DOCKER_CLI, env: dict | None = None
+) -> tuple[float, str]:
+    """As ansible_playbook, and what the playbook printed."""
     with tempfile.NamedTemporaryFile("w", suffix=".ini") as inventory:
         inventory.write(f"[scoring]\n{host} {host_vars}\n")
         inventory.flush()
@@ -59,10 +67,11 @@ def ansible_playbook(playbook: str, host: str, *arguments: str, host_vars: str =
             capture_output=True,
             text=True,
             cwd=ROOT,
+            env={**os.environ, **(env or {})},
         )
         if result.returncode:
             raise RuntimeError(f"{playbook} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
-        return time.monotonic() - start
+        return time.monotonic() - start, result.stdout
 
 
 def deploy_vars(app: Path, model: Path, requirements: Path, **settings: object) -> list[str]:

@@ -127,6 +127,7 @@ stage "packer: bake the example (container and SSH sources), run the images" \
 if $molecule; then
   stage "molecule default" scenario default
   stage "molecule redeploy" scenario redeploy
+  stage "molecule azureml" scenario azureml
   stage "molecule conda" scenario conda
   stage "molecule mlflow" scenario mlflow
   stage "molecule docker-api" docker_api_scenario

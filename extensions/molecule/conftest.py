@@ -65,17 +65,21 @@ def deploy():
     """Run the deploy playbook against this scenario's container; return the finished process.
 
     The scenario's deploy-vars.yml, when it has one, says what it deploys (as in its converge);
-    otherwise the bundled example with its requirements file. Options (--check, --extra-vars) follow it.
+    otherwise the bundled example with its requirements file. Options (--check, --extra-vars) follow it;
+    ``cwd`` is where ansible-playbook runs (the project folder unless given), ``inventory`` replaces
+    the scenario's.
     """
     project = os.environ["MOLECULE_PROJECT_DIRECTORY"]
     example = os.path.join(project, "examples", "linear")
     scenario_vars = os.path.join(os.environ.get("MOLECULE_SCENARIO_DIRECTORY", ""), "deploy-vars.yml")
 
-    def run(*options: str, **variables: str) -> subprocess.CompletedProcess:
+    def run(
+        *options: str, cwd: str = project, inventory: str = "", **variables: object
+    ) -> subprocess.CompletedProcess:
         command = [
             os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
             "--inventory",
-            os.path.join(project, "extensions/molecule/shared/inventory.yml"),
+            inventory or os.path.join(project, "extensions/molecule/shared/inventory.yml"),
             "inferops.scoring.deploy",
         ]
         if os.path.exists(scenario_vars):
@@ -88,8 +92,9 @@ def deploy():
                 **variables,
             }
         command += options
-        for name, value in variables.items():
-            command += ["-e", f"{name}={value}"]
+        if variables:
+            # As JSON, so values keep their types (a dict stays a dict, 3 stays a number).
+            command += ["-e", json.dumps(variables)]
         # JSON results: messages stay on one line, so tests can look for them.
         env = {
             **os.environ,
@@ -103,7 +108,7 @@ def deploy():
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            cwd=project,
+            cwd=cwd,
             env=env,
             timeout=900,
         )

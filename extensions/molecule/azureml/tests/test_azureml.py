@@ -1,0 +1,114 @@
+"""Azure ML's way of giving things is honoured: a v1 script finds several models with
+Model.get_model_path, SCORING_TIMEOUT_MS and WORKER_TIMEOUT given as environment variables take
+effect through 5001, and relative paths start where ansible-playbook runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SCENARIO = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"])
+PROJECT = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
+CONTAINER = f"inferops-{os.environ['MOLECULE_SCENARIO_NAME']}"
+MODELS = "/var/azureml-app/azureml-models"
+
+# Runs in the container: one POST /score, printed as status, seconds taken and body.
+TIMED = r"""
+import json, sys, time, urllib.error, urllib.request
+request = urllib.request.Request("http://127.0.0.1:5001/score", data=sys.argv[1].encode(),
+                                 headers={"Content-Type": "application/json"})
+start = time.monotonic()
+try:
+    response = urllib.request.urlopen(request, timeout=60)
+except urllib.error.HTTPError as error:
+    response = error
+body = response.read().decode()
+print(json.dumps({"status": response.status, "seconds": time.monotonic() - start, "body": body}))
+"""
+
+
+def timed_score(host, request: dict) -> dict:
+    result = host.run("python3 -c %s %s", TIMED, json.dumps(request))
+    assert result.rc == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_v1_script_finds_each_model_by_name_and_version(score_example):
+    response = score_example()
+    assert response["status"] == 200
+    body = json.loads(response["body"])
+    assert body["models"] == {
+        "linear": "linear/1/model.json",
+        "offset": "offset/2/offset",
+        "offset version 1": "offset/1/offset",
+    }
+    # The example's 0.44 plus the offset of version 2, the latest.
+    assert body["predictions"] == [10.44]
+
+
+def test_several_models_make_azureml_model_dir_their_common_folder(score_example, host):
+    assert json.loads(score_example()["body"])["model_dir"] == MODELS
+    for path in ("linear/1/model.json", "offset/1/offset/offset.json", "offset/2/offset/offset.json"):
+        assert host.file(f"{MODELS}/{path}").is_file
+
+
+def test_the_server_sees_the_settings_it_runs_with(score_example):
+    settings = json.loads(score_example()["body"])["settings"]
+    assert (settings["SCORING_TIMEOUT_MS"], settings["WORKER_TIMEOUT"]) == ("2000", "3")
+
+
+def test_scoring_timeout_ms_answers_a_slow_run_after_two_seconds(host):
+    answer = timed_score(host, {"sleep": 4})
+    assert (answer["status"], json.loads(answer["body"])) == (
+        500,
+        {"message": "Scoring timeout after 2000 ms"},
+    )
+    assert 2.0 <= answer["seconds"] < 3.0, answer
+
+
+def test_worker_timeout_kills_a_worker_holding_the_gil_after_three_seconds(host):
+    answer = timed_score(host, {"hold_gil": 20})
+    logs = subprocess.run(["podman", "logs", "--since", "60s", CONTAINER], capture_output=True, text=True)
+    assert answer["status"] == 502, answer
+    assert 3.0 <= answer["seconds"] < 6.0, answer
+    assert "WORKER TIMEOUT" in logs.stdout + logs.stderr
+    assert timed_score(host, {"data": [[5.1, 3.5, 1.4, 0.2]]})["status"] == 200
+
+
+def test_the_chain_derives_its_timeouts_from_them(host):
+    config = host.file("/etc/inferops/gunicorn_conf.py").content_string
+    assert "\ntimeout = 3\n" in config
+    # nginx waits for the longer of the two, and a little more.
+    assert "proxy_read_timeout 8s;" in host.file("/etc/nginx/sites-available/app").content_string
+
+
+@pytest.fixture
+def project(tmp_path):
+    """The scenario's app and models in a folder of their own, with a requirements file."""
+    shutil.copytree(SCENARIO / "app", tmp_path / "app")
+    shutil.copytree(SCENARIO / "models", tmp_path / "models")
+    shutil.copy(PROJECT / "examples/linear/model/model.json", tmp_path / "models/linear.json")
+    (tmp_path / "requirements.txt").write_text("inference-schema>=1.5\n")
+    return tmp_path
+
+
+def test_relative_paths_start_where_ansible_playbook_runs(deploy, project, host, score_example):
+    models = [
+        {"name": "linear", "version": 1, "path": "models/linear.json"},
+        {"name": "offset", "version": 1, "path": "./models/offset-1", "folder": "offset"},
+        {"name": "offset", "version": 2, "path": "models/offset-2", "folder": "offset"},
+    ]
+    result = deploy(
+        cwd=str(project),
+        endpoint_source_dir="app",
+        endpoint_requirements_file="./requirements.txt",
+        endpoint_models=models,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert host.run("/opt/inferops/env/bin/python -c 'import inference_schema'").rc == 0
+    assert json.loads(score_example()["body"])["models"]["linear"] == "linear/1/linear.json"
