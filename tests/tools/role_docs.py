@@ -117,14 +117,17 @@ def main() -> int:
                 )
     readme_path = ROOT / "README.md"
     readme = readme_path.read_text()
-    wanted = render(readme, common_table(yaml.safe_load((ROOT / "roles/endpoint/meta/argument_specs.yml").read_text())), README_BEGIN)
+    endpoint_specs = yaml.safe_load((ROOT / "roles/endpoint/meta/argument_specs.yml").read_text())
+    wanted = render(readme, common_table(endpoint_specs), README_BEGIN)
     if README_BEGIN not in readme:
         stale.append(f"{readme_path}: no {README_BEGIN} marker")
     elif wanted != readme:
         if args.write:
             readme_path.write_text(wanted)
         else:
-            stale.append(f"{readme_path}: endpoint variables table is out of date (run {Path(__file__).name} --write)")
+            stale.append(
+                f"{readme_path}: endpoint variables table is out of date (run {Path(__file__).name} --write)"
+            )
     print("\n".join(stale) or "role READMEs and README.md match the argument specs")
     return 1 if stale and not args.write else 0
 
