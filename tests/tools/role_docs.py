@@ -100,6 +100,16 @@ def main() -> int:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     stale = []
+
+    def keep(path: Path, current: str, wanted: str, what: str) -> None:
+        """Write ``wanted`` (--write) or note that ``path`` is out of date."""
+        if wanted == current:
+            return
+        if args.write:
+            path.write_text(wanted)
+        else:
+            stale.append(f"{path}: {what} is out of date (run {Path(__file__).name} --write)")
+
     for role in sorted((ROOT / "roles").iterdir()):
         readme_path = role / "README.md"
         specs = yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())
@@ -107,27 +117,19 @@ def main() -> int:
         if BEGIN not in readme:
             stale.append(f"{readme_path}: no {BEGIN} marker")
             continue
-        wanted = render(readme, table(specs))
-        if wanted != readme:
-            if args.write:
-                readme_path.write_text(wanted)
-            else:
-                stale.append(
-                    f"{readme_path}: variables table is out of date (run {Path(__file__).name} --write)"
-                )
+        keep(readme_path, readme, render(readme, table(specs)), "variables table")
     readme_path = ROOT / "README.md"
     readme = readme_path.read_text()
     endpoint_specs = yaml.safe_load((ROOT / "roles/endpoint/meta/argument_specs.yml").read_text())
-    wanted = render(readme, common_table(endpoint_specs), README_BEGIN)
     if README_BEGIN not in readme:
         stale.append(f"{readme_path}: no {README_BEGIN} marker")
-    elif wanted != readme:
-        if args.write:
-            readme_path.write_text(wanted)
-        else:
-            stale.append(
-                f"{readme_path}: endpoint variables table is out of date (run {Path(__file__).name} --write)"
-            )
+    else:
+        keep(
+            readme_path,
+            readme,
+            render(readme, common_table(endpoint_specs), README_BEGIN),
+            "endpoint variables table",
+        )
     print("\n".join(stale) or "role READMEs and README.md match the argument specs")
     return 1 if stale and not args.write else 0
 

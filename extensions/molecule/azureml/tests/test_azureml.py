@@ -87,6 +87,14 @@ def test_the_chain_derives_its_timeouts_from_them(host):
     assert "proxy_read_timeout 8s;" in host.file("/etc/nginx/sites-available/app").content_string
 
 
+def test_gunicorn_on_ipv6_loopback_is_what_nginx_proxies_to(deploy, host, score_example):
+    result = deploy(endpoint_server_host="::1")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert host.socket("tcp://::1:9090").is_listening
+    assert not host.socket("tcp://127.0.0.1:9090").is_listening
+    assert score_example()["status"] == 200
+
+
 @pytest.fixture
 def project(tmp_path):
     """The scenario's app and models in a folder of their own, with a requirements file."""

@@ -91,3 +91,14 @@ def test_failing_init_fails_the_play_and_the_serving_version_stays(http, score_e
     assert "the release serving now stays" in result.stdout
     assert prediction(score_example) == before
     assert http("GET", "/")["status"] == 200
+
+
+def test_with_the_init_check_off_a_failing_init_fails_the_play_at_once(deploy, broken_score, score_example):
+    """Nothing checks the release before it serves: the deploy's own proof sees init() fail and
+    says so at once, without waiting out endpoint_ready_timeout."""
+    result = deploy(endpoint_entry_script=broken_score, endpoint_check_init=False, endpoint_ready_timeout=900)
+    assert result.returncode != 0
+    assert "init() of the scoring script raised RuntimeError. Failed step: init" in result.stdout
+    assert "(endpoint_ready_timeout)" not in result.stdout
+    assert deploy().returncode == 0
+    assert score_example()["status"] == 200
