@@ -13,6 +13,26 @@ def test_health_answers_healthy_after_init(client):
     assert (response.status_code, response.get_data(as_text=True)) == (200, "Healthy")
 
 
+def test_health_names_the_release_and_environment_the_deploy_installed(client_for):
+    client = client_for("echo_text.py", release="r1", environment="e1")
+    headers = client.get("/").headers
+    assert (headers["x-inferops-release"], headers["x-inferops-environment"]) == ("r1", "e1")
+
+
+def test_health_of_a_failed_init_still_names_the_release(client_for):
+    response = client_for("init_raises.py", release="r2").get("/")
+    assert (response.status_code, response.headers["x-inferops-release"]) == (503, "r2")
+
+
+def test_scoring_does_not_carry_the_release(client_for):
+    response = client_for("echo_text.py", release="r1").post("/score", data="x")
+    assert "x-inferops-release" not in response.headers
+
+
+def test_without_a_deploy_no_release_is_named(client):
+    assert "x-inferops-release" not in client.get("/").headers
+
+
 def test_head_on_health_answers_200_without_body(client):
     response = client.head("/")
     assert (response.status_code, response.get_data()) == (200, b"")

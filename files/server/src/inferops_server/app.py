@@ -155,12 +155,22 @@ def _add_headers(response: Response) -> Response:
     if "TraceId" in request.headers:
         response.headers["TraceId"] = request.headers["TraceId"]
     _add_cors(server.settings.cors_origins, response)
-    if request.path == "/score":
+    if request.path == "/":
+        _add_deployment(server.settings, response)
+    elif request.path == "/score":
         elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         logger.info(
             "%s %s %d %.3fms", request.method, request.full_path.rstrip("?"), response.status_code, elapsed_ms
         )
     return response
+
+
+def _add_deployment(settings: Settings, response: Response) -> None:
+    """What this worker serves, on the health probe: the deploy checks it is what it installed."""
+    if settings.release:
+        response.headers["x-inferops-release"] = settings.release
+    if settings.environment:
+        response.headers["x-inferops-environment"] = settings.environment
 
 
 def _add_cors(origins: tuple[str, ...], response: Response) -> None:

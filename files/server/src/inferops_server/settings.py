@@ -75,6 +75,10 @@ class Settings:
     worker_count: int = 1
     worker_timeout: int = 300
     worker_preload: bool = False
+    # What the deploy installed (the collection sets them): GET / reports them, so a deploy can
+    # prove the workers answering are the ones it started.
+    release: str = ""
+    environment: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -101,4 +105,6 @@ class Settings:
             worker_count=_positive_int("WORKER_COUNT", text("WORKER_COUNT", "1")),
             worker_timeout=_positive_int("WORKER_TIMEOUT", text("WORKER_TIMEOUT", "300")),
             worker_preload=_boolean("WORKER_PRELOAD", text("WORKER_PRELOAD", "false")),
+            release=text("INFEROPS_RELEASE", ""),
+            environment=text("INFEROPS_ENVIRONMENT", ""),
         )
