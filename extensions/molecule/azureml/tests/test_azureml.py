@@ -72,11 +72,18 @@ def test_scoring_timeout_ms_answers_a_slow_run_after_two_seconds(host):
 
 
 def test_worker_timeout_kills_a_worker_holding_the_gil_after_three_seconds(host):
+    """gunicorn kills the worker after WORKER_TIMEOUT (not its default 70 s) and nginx answers 502.
+    When the request came over a reused upstream connection, nginx cannot tell the dead worker from
+    a keep-alive connection a reload closed, and retries once on another worker, which the same
+    request holds as long: then the 502 comes after two worker timeouts."""
     answer = timed_score(host, {"hold_gil": 20})
     logs = subprocess.run(["podman", "logs", "--since", "60s", CONTAINER], capture_output=True, text=True)
     assert answer["status"] == 502, answer
-    assert 3.0 <= answer["seconds"] < 6.0, answer
-    assert "WORKER TIMEOUT" in logs.stdout + logs.stderr
+    kills = (logs.stdout + logs.stderr).count("WORKER TIMEOUT")
+    assert kills in (1, 2), kills
+    # gunicorn counts from the worker's last heartbeat (up to a second before the request) and
+    # checks about once a second.
+    assert 3.0 * kills - 1.0 <= answer["seconds"] < 3.0 * kills + 3.0, (answer, kills)
     assert timed_score(host, {"data": [[5.1, 3.5, 1.4, 0.2]]})["status"] == 200
 
 
