@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import os
 
-from ansible.plugins.action import ActionBase
 from ansible_collections.inferops.scoring.plugins.plugin_utils import app_inputs, conda_file, server_settings
+from ansible_collections.inferops.scoring.plugins.plugin_utils.controller_action import ControllerAction
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARGUMENTS = {
@@ -105,50 +105,37 @@ def _config_json(app: app_inputs.App) -> dict:
     return {}
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-    _requires_connection = False
+class ActionModule(ControllerAction):
+    arguments = ARGUMENTS
+    refusals = (app_inputs.InputError, conda_file.EnvironmentFileError, server_settings.SettingsError)
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=ARGUMENTS)
-        try:
-            app, mlflow = _app(args)
-            python = _python(args, mlflow)
-            settings, warnings = server_settings.resolve(
-                {**app.env_defaults, **args["env"]},
-                args["timeout"],
-                args["worker_timeout"],
-                args["workers"],
-                args["preload"],
-                _config_json(app),
-                args["cpus"],
-            )
-        except (
-            app_inputs.InputError,
-            conda_file.EnvironmentFileError,
-            server_settings.SettingsError,
-        ) as error:
-            result.update(failed=True, msg=str(error))
-            return result
+    def read(self, args: dict) -> dict:
+        app, mlflow = _app(args)
         # The app's own settings (MLFLOW_MODEL_FOLDER) are part of its layout, not the user's to set.
         clash = sorted(set(app.env) & set(args["env"]))
         if clash:
-            result.update(
-                failed=True, msg=f"endpoint_env: {', '.join(clash)} is set by the deploy of an MLflow model."
+            raise app_inputs.InputError(
+                f"endpoint_env: {', '.join(clash)} is set by the deploy of an MLflow model."
             )
-            return result
+        python = _python(args, mlflow)
+        settings, warnings = server_settings.resolve(
+            {**app.env_defaults, **args["env"]},
+            args["timeout"],
+            args["worker_timeout"],
+            args["workers"],
+            args["preload"],
+            _config_json(app),
+            args["cpus"],
+        )
         for warning in warnings:
             self._display.warning(warning)
         server = settings.as_dict()
         server["env"] = {**server["env"], **app.env}
-        result.update(
-            changed=False,
-            app=app.as_dict(),
-            python=python,
-            server=server,
-            mlflow={key: mlflow[key] for key in ("name", "flavors", "loader_module", "env_file")}
+        return {
+            "app": app.as_dict(),
+            "python": python,
+            "server": server,
+            "mlflow": {key: mlflow[key] for key in ("name", "flavors", "loader_module", "env_file")}
             if mlflow
             else {},
-        )
-        return result
+        }
