@@ -1,17 +1,108 @@
-"""runit brings a killed gunicorn back, and it serves again."""
+"""Whatever process of the endpoint dies, runit brings it back fully supervised, with nothing left
+holding a port, serving the current release (the kill -9 table of issue 13, as tests)."""
 
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
 from conftest import wait_until
 
-
-def gunicorn_master(host):
-    runsv = host.process.get(comm="runsv", args="runsv gunicorn")
-    masters = host.process.filter(ppid=runsv.pid)
-    return masters[0].pid if masters else None
+# What each service's processes have on their command line.
+SIGNATURES = {"gunicorn": "-m gunicorn --config /etc/inferops/gunicorn_conf.py", "nginx": "^nginx: "}
+EXAMPLE = os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "examples", "linear")
 
 
-def test_killed_gunicorn_master_is_restarted_and_serves(host, score_example):
-    before = gunicorn_master(host)
+def processes(host) -> list[dict]:
+    rows = host.check_output("ps -eo pid=,ppid=,pgid=,args=").splitlines()
+    return [
+        {"pid": int(pid), "ppid": int(ppid), "pgid": int(pgid), "args": args}
+        for pid, ppid, pgid, args in (row.split(None, 3) for row in rows)
+    ]
+
+
+def service_pid(host, service: str) -> int | None:
+    """The pid runsv supervises, when `sv status` says the service runs."""
+    status = host.run("sv status /var/runit/%s", service).stdout
+    return int(status.split("(pid ")[1].split(")")[0]) if status.startswith("run:") else None
+
+
+def fully_supervised(host, service: str) -> bool:
+    """Every process of the service is the one runsv supervises or one of its children, in its
+    process group: nothing runs, or holds a port, beside it."""
+    main = service_pid(host, service)
+    if main is None:
+        return False
+    table = processes(host)
+    by_pid = {process["pid"]: process for process in table}
+    supervisor = by_pid.get(by_pid.get(main, {}).get("ppid"), {})
+    if supervisor.get("args") != f"runsv {service}":
+        return False
+    pattern = SIGNATURES[service]
+    mine = [
+        p
+        for p in table
+        if (p["args"].startswith("nginx: ") if pattern == "^nginx: " else pattern in p["args"])
+    ]
+    return bool(mine) and all(p["pgid"] == main and (p["pid"] == main or p["ppid"] == main) for p in mine)
+
+
+def serving_the_current_release(host, http, score_example) -> bool:
+    release = host.run("readlink /var/lib/inferops/current").stdout.strip().rsplit("/", 1)[-1]
+    health = http("GET", "/")
+    return (
+        health["status"] == 200
+        and health["headers"].get("x-inferops-release") == release
+        and score_example()["status"] == 200
+    )
+
+
+def recovered(host, http, score_example) -> bool:
+    return (
+        fully_supervised(host, "gunicorn")
+        and fully_supervised(host, "nginx")
+        and serving_the_current_release(host, http, score_example)
+    )
+
+
+def pid_of(host, target: str) -> int | None:
+    """The process to kill, found the way an operator would; None while there is none."""
+    if target.startswith("runsv "):
+        found = [p["pid"] for p in processes(host) if p["args"] == target]
+        return found[0] if found else None
+    if target == "a gunicorn worker":
+        master = service_pid(host, "gunicorn")
+        workers = [p["pid"] for p in processes(host) if master and p["ppid"] == master]
+        return workers[0] if workers else None
+    return service_pid(host, "gunicorn" if "gunicorn" in target else "nginx")
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["a gunicorn worker", "the gunicorn master", "the nginx master", "runsv gunicorn", "runsv nginx"],
+)
+def test_a_killed_process_comes_back_fully_supervised_serving_the_current_release(
+    host, http, score_example, target
+):
+    assert recovered(host, http, score_example)
+    before = pid_of(host, target)
     assert host.run("kill -9 %s", str(before)).rc == 0
-    assert wait_until(lambda: gunicorn_master(host) not in (None, before))
+    assert wait_until(lambda: pid_of(host, target) not in (None, before), 30)
+    assert wait_until(lambda: recovered(host, http, score_example), 30)
 
-    assert wait_until(lambda: score_example()["status"] == 200)
+
+def test_a_deploy_after_a_killed_runsv_takes_effect(host, http, score_example, deploy, tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    weights = json.loads(Path(EXAMPLE, "model", "model.json").read_text())
+    (model / "model.json").write_text(json.dumps({**weights, "intercept": 1.0}))
+    host.run("kill -9 %s", str(pid_of(host, "runsv gunicorn")))
+    try:
+        result = deploy(endpoint_model_path=str(model))
+        assert result.returncode == 0, result.stdout[-3000:]
+        assert json.loads(score_example()["body"]) == {"predictions": [1.74]}
+        assert fully_supervised(host, "gunicorn")
+    finally:
+        assert deploy().returncode == 0
