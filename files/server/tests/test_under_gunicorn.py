@@ -8,6 +8,7 @@ instead of restarted in a loop, and preload sharing one init() among workers.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import time
 
 import pytest
 from contract.servers import OUR_APP, SCRIPTS, free_port, get, gunicorn, process, script_env
+from inferops_server.errors import RunBusy
 
 GTHREAD = ("-k", "gthread", "--threads", "4")
 
@@ -151,3 +153,41 @@ def test_check_fails_naming_the_failed_step():
     result = _check("init_raises.py")
     assert result.returncode == 1
     assert "failed at step 'init'" in result.stderr
+
+
+def json_post(port: int, body: bytes) -> tuple[int, dict]:
+    status, text = post(port, body)
+    return status, json.loads(text)
+
+
+def test_a_timed_out_run_never_overlaps_the_next_one():
+    """run() sleeps 2 s with a 300 ms timeout: each request answers 500 at once, and the next
+    run() waits for the abandoned one to end instead of starting beside it."""
+    env = {"SCORING_TIMEOUT_MS": "300"}
+    with gunicorn(sys.executable, OUR_APP, "concurrency.py", env, ("-w", "1", *GTHREAD)) as (port, _, _):
+        for _ in range(4):
+            assert post(port, b"2")[0] == 500
+        status, body = json_post(port, b"0")
+        assert (status, body["most_at_once"]) == (200, 1)
+
+
+def test_a_run_that_does_not_stop_within_the_grace_period_replaces_its_worker():
+    env = {"SCORING_TIMEOUT_MS": "300", "INFEROPS_RUN_GRACE_MS": "1000"}
+    with gunicorn(sys.executable, OUR_APP, "concurrency.py", env, ("-w", "1", *GTHREAD)) as (port, _, _):
+        first = json_post(port, b"0")[1]["pid"]
+        assert post(port, b"30")[0] == 500
+        # Asked while the stuck run() still runs: nothing starts beside it.
+        status, body = json_post(port, b"0")
+        assert (status, body["message"]) == (503, RunBusy().message)
+        # A fresh worker takes over, and only one run() ever ran at once.
+        second = poll(lambda: _pid_if_served(port, first))
+        assert second != first
+
+
+def _pid_if_served(port: int, old_pid: int) -> int | None:
+    try:
+        status, text = post(port, b"0")
+    except OSError:
+        return None
+    body = json.loads(text)
+    return body["pid"] if status == 200 and body["pid"] != old_pid and body["most_at_once"] == 1 else None

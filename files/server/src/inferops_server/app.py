@@ -13,8 +13,8 @@ from werkzeug.exceptions import HTTPException
 
 from . import inputs, outputs
 from .correlation import resolve_ids
-from .deadline import DeadlineExceeded, call_with_deadline
-from .errors import NotReady, RunFailed, ScoringTimeout, ServerError
+from .deadline import DeadlineExceeded, RunStuck, call_with_deadline
+from .errors import NotReady, RunBusy, RunFailed, ScoringTimeout, ServerError
 from .logs import configure_logging
 from .settings import Settings
 from .swagger import SwaggerDocuments
@@ -113,10 +113,14 @@ def score() -> Response:
 
     with server.run_lock:
         try:
-            result, elapsed_ms = call_with_deadline(lambda: spec.function(**arguments), timeout_ms)
+            result, elapsed_ms = call_with_deadline(
+                lambda: spec.function(**arguments), timeout_ms, server.settings.run_grace_ms
+            )
         except DeadlineExceeded:
             logger.error("run() exceeded SCORING_TIMEOUT_MS=%d", timeout_ms)
             raise ScoringTimeout(timeout_ms) from None
+        except RunStuck:
+            raise RunBusy() from None
         except Exception:
             logger.exception("run() raised")
             raise RunFailed() from None

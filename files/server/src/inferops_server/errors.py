@@ -48,6 +48,18 @@ class ScoringTimeout(ServerError):
         self.timeout_ms = timeout_ms
 
 
+class RunBusy(ServerError):
+    """An earlier run() overran its timeout and has not stopped: this worker is being replaced."""
+
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The previous run() overran SCORING_TIMEOUT_MS and has not stopped; this worker is being "
+            "replaced. Retry."
+        )
+
+
 class SwaggerNotFound(ServerError):
     status = 404
 

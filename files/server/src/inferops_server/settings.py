@@ -79,6 +79,8 @@ class Settings:
     # prove the workers answering are the ones it started.
     release: str = ""
     environment: str = ""
+    # How long an overrunning run() has, after its timeout, to stop before its worker is replaced.
+    run_grace_ms: int = 5000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -107,4 +109,5 @@ class Settings:
             worker_preload=_boolean("WORKER_PRELOAD", text("WORKER_PRELOAD", "false")),
             release=text("INFEROPS_RELEASE", ""),
             environment=text("INFEROPS_ENVIRONMENT", ""),
+            run_grace_ms=_positive_int("INFEROPS_RUN_GRACE_MS", text("INFEROPS_RUN_GRACE_MS", "5000")),
         )
