@@ -106,3 +106,14 @@ def test_a_deploy_after_a_killed_runsv_takes_effect(host, http, score_example, d
         assert fully_supervised(host, "gunicorn")
     finally:
         assert deploy().returncode == 0
+
+
+def test_while_gunicorn_is_down_clients_get_a_json_502(host, http, score_example):
+    assert host.run("sv -w 60 down /var/runit/gunicorn").rc == 0
+    try:
+        response = score_example()
+        assert response["status"] == 502
+        assert json.loads(response["body"])["message"].startswith("The scoring server is not answering")
+    finally:
+        host.run("sv up /var/runit/gunicorn")
+    assert wait_until(lambda: recovered(host, http, score_example), 30)

@@ -55,3 +55,21 @@ def test_the_service_user_cannot_write_what_it_runs(host):
     ):
         result = host.run("setpriv --reuid=scoring --regid=scoring --init-groups test -w %s", path)
         assert result.rc != 0, f"{path} is writable by the service user"
+
+
+def test_nginx_hides_its_version(http):
+    assert http("GET", "/")["headers"]["Server"] == "nginx"
+
+
+def test_an_error_nginx_makes_itself_answers_json(host):
+    """A request nginx cannot read never reaches the app: nginx answers it, in JSON."""
+    script = (
+        "import socket; s = socket.create_connection(('127.0.0.1', 5001)); s.sendall(b'BROKEN\\r\\n\\r\\n');"
+        "print(b''.join(iter(lambda: s.recv(4096), b'')).decode())"
+    )
+    answer = host.check_output("python3 -c %s", script)
+    assert answer.startswith("HTTP/1.1 400")
+    assert "Content-Type: application/json" in answer
+    assert answer.rstrip().endswith(
+        '{"message": "Bad request: the request line or headers could not be read, or are too large."}'
+    )
