@@ -23,14 +23,23 @@ ansible-playbook -i "$inventory" inferops.scoring.deploy \
   -e endpoint_model_path="$example/model" \
   -e endpoint_requirements_file="$example/requirements.txt"
 
+# The endpoint takes a key, as an Azure ML endpoint does: the deploy made two and keeps them on
+# the host; the credentials playbook prints them (az ml online-endpoint get-credentials).
+keys=$(mktemp)
+trap 'rm -f "$inventory" "$keys"' EXIT
+ansible-playbook -i "$inventory" inferops.scoring.credentials -e credentials_file="$keys" >/dev/null
+key=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]["primaryKey"])' "$keys" "$container")
+
 echo
-echo "POST http://127.0.0.1:5001/score (inside $container):"
-podman exec "$container" python3 -c '
-import json, urllib.request
+echo "POST http://127.0.0.1:5001/score with Authorization: Bearer <primaryKey> (inside $container):"
+# The key goes in on stdin, not on a command line others can list.
+podman exec -i "$container" python3 -c '
+import json, sys, urllib.request
 body = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]}).encode()
-request = urllib.request.Request("http://127.0.0.1:5001/score", data=body, headers={"Content-Type": "application/json"})
+headers = {"Content-Type": "application/json", "Authorization": "Bearer " + sys.stdin.read().strip()}
+request = urllib.request.Request("http://127.0.0.1:5001/score", data=body, headers=headers)
 with urllib.request.urlopen(request) as response:
     print(response.status, response.headers["Content-Type"], response.read().decode())
-'
+' <<<"$key"
 echo
 echo "The endpoint keeps running in container $container; remove it with: podman rm -f $container"

@@ -6,7 +6,12 @@ from __future__ import annotations
 import json
 import os
 
-from ansible_collections.inferops.scoring.plugins.plugin_utils import app_inputs, conda_file, server_settings
+from ansible_collections.inferops.scoring.plugins.plugin_utils import (
+    access,
+    app_inputs,
+    conda_file,
+    server_settings,
+)
 from ansible_collections.inferops.scoring.plugins.plugin_utils.controller_action import ControllerAction
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -27,6 +32,9 @@ ARGUMENTS = {
     "workers": {"type": "raw"},
     "preload": {"type": "raw"},
     "cpus": {"type": "int", "default": 1},
+    "tls": {"type": "str", "default": "none"},
+    "tls_certificate": {"type": "str", "default": ""},
+    "tls_private_key": {"type": "str", "default": ""},
 }
 
 
@@ -105,11 +113,25 @@ def _config_json(app: app_inputs.App) -> dict:
     return {}
 
 
+def _check_tls_files(args: dict) -> None:
+    """A certificate and key to copy from the controller are there and look like PEM."""
+    if args["tls"] != "controller" or not (args["tls_certificate"] and args["tls_private_key"]):
+        return
+    problems = access.pem_problems(
+        app_inputs.controller_path(args["tls_certificate"]),
+        app_inputs.controller_path(args["tls_private_key"]),
+        "endpoint_tls",
+    )
+    if problems:
+        raise app_inputs.InputError(" ".join(problems))
+
+
 class ActionModule(ControllerAction):
     arguments = ARGUMENTS
     refusals = (app_inputs.InputError, conda_file.EnvironmentFileError, server_settings.SettingsError)
 
     def read(self, args: dict) -> dict:
+        _check_tls_files(args)
         app, mlflow = _app(args)
         # The app's own settings (MLFLOW_MODEL_FOLDER) are part of its layout, not the user's to set.
         clash = sorted(set(app.env) & set(args["env"]))

@@ -78,6 +78,18 @@ options:
     description: CPUs of the host, the default worker count.
     type: int
     default: 1
+  tls:
+    description: How the public port gets its certificate; with C(controller) the two files below are checked.
+    type: str
+    default: none
+  tls_certificate:
+    description: The PEM certificate on the controller, for O(tls=controller).
+    type: str
+    default: ""
+  tls_private_key:
+    description: Its PEM private key on the controller, for O(tls=controller).
+    type: str
+    default: ""
 author:
   - inferops contributors
 """

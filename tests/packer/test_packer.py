@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,8 @@ BASE_IMAGE = os.environ.get("INFEROPS_TEST_IMAGE", "")
 INIT_SECONDS = 3
 BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}).encode()
 SLOW_SECONDS = 3
+# An image is baked with keys someone chose (the deploy refuses to make them for an image).
+KEYS = {"primary": secrets.token_urlsafe(32), "secondary": secrets.token_urlsafe(32)}
 # The example's score.py, imported whole, with an init() that takes INIT_SECONDS (long enough to
 # see / answer 503 while it runs) and a request that takes SLOW_SECONDS (still in flight when the
 # container is told to stop).
@@ -61,9 +64,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def http(method: str, url: str, body: bytes | None = None) -> tuple[int | str, bytes]:
-    request = urllib.request.Request(
-        url, data=body, method=method, headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {KEYS['primary']}"}
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.read()
@@ -92,6 +94,7 @@ def deploy_vars(tmp_path_factory) -> Path:
         "endpoint_entry_script": "score.py",
         "endpoint_model_path": str(EXAMPLE / "model"),
         "endpoint_requirements_file": str(EXAMPLE / "requirements.txt"),
+        "endpoint_auth_keys": KEYS,
     }
     path = folder / "deploy-vars.yml"
     path.write_text(json.dumps(variables))

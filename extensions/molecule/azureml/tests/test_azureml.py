@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import AUTH
 
 SCENARIO = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"])
 PROJECT = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"])
@@ -18,10 +19,12 @@ CONTAINER = f"inferops-{os.environ['MOLECULE_SCENARIO_NAME']}"
 MODELS = "/var/azureml-app/azureml-models"
 
 # Runs in the container: one POST /score, printed as status, seconds taken and body.
-TIMED = r"""
-import json, sys, time, urllib.error, urllib.request
+TIMED = (
+    AUTH
+    + r"""
+import sys, time, urllib.error, urllib.request
 request = urllib.request.Request("http://127.0.0.1:5001/score", data=sys.argv[1].encode(),
-                                 headers={"Content-Type": "application/json"})
+                                 headers={"Content-Type": "application/json", **auth_header()})
 start = time.monotonic()
 try:
     response = urllib.request.urlopen(request, timeout=60)
@@ -30,6 +33,7 @@ except urllib.error.HTTPError as error:
 body = response.read().decode()
 print(json.dumps({"status": response.status, "seconds": time.monotonic() - start, "body": body}))
 """
+)
 
 
 def timed_score(host, request: dict) -> dict:

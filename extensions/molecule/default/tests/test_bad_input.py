@@ -53,6 +53,24 @@ def foreign_listener(host):
             {"endpoint_env": {"AZUREML_MODEL_DIR": "/models"}},
             "AZUREML_MODEL_DIR is set by the deploy; use endpoint_model_path or endpoint_models instead",
         ),
+        (
+            {"endpoint_auth_keys": {"primary": "too-short", "secondary": "s" * 20}},
+            "endpoint_auth_keys.primary is not a key: 16-128 characters",
+        ),
+        (
+            {"endpoint_tls": "controller", "endpoint_tls_certificate": "/nonexistent/cert.pem"},
+            "endpoint_tls=controller needs endpoint_tls_private_key, the PEM file on the controller",
+        ),
+        (
+            {
+                "endpoint_tls": "controller",
+                "endpoint_tls_certificate": "/nonexistent/cert.pem",
+                "endpoint_tls_private_key": "/nonexistent/key.pem",
+            },
+            "endpoint_tls_certificate=/nonexistent/cert.pem is not a file on the controller",
+        ),
+        ({"endpoint_rate_limit": -5}, "endpoint_rate_limit=-5 must be a whole number of 0 or more"),
+        ({"endpoint_start_services": False}, "An image (endpoint_start_services=false) carries its keys"),
     ],
     ids=[
         "missing score.py",
@@ -64,6 +82,11 @@ def foreign_listener(host):
         "a layer variable the endpoint sets",
         "one setting given twice, differently",
         "a setting the deploy makes",
+        "a short key",
+        "a TLS certificate without its key",
+        "a missing TLS certificate",
+        "a negative rate limit",
+        "an image with keys nobody chose",
     ],
 )
 def test_bad_input_fails_naming_the_variable(deploy, variables, message):

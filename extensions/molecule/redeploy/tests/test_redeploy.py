@@ -8,7 +8,7 @@ import shutil
 import threading
 
 import pytest
-from conftest import EXAMPLE_BODY
+from conftest import AUTH, EXAMPLE_BODY
 
 PROJECT = os.environ["MOLECULE_PROJECT_DIRECTORY"]
 EXAMPLE = os.path.join(PROJECT, "examples", "linear")
@@ -16,13 +16,16 @@ STOP_FILE = "/tmp/stop-load"
 
 # Runs in the container: POSTs one request after another until the stop file appears (or 300 s),
 # then prints the count of each status and the distinct predictions seen.
-LOAD = r"""
-import json, os, sys, time, urllib.error, urllib.request
+LOAD = (
+    AUTH
+    + r"""
+import os, sys, time, urllib.error, urllib.request
 url, body, stop_file = sys.argv[1:4]
 counts, predictions = {}, set()
 deadline = time.monotonic() + 300
 while time.monotonic() < deadline and not os.path.exists(stop_file):
-    request = urllib.request.Request(url, data=body.encode(), headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", **auth_header()}
+    request = urllib.request.Request(url, data=body.encode(), headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             status, text = response.status, response.read().decode()
@@ -35,6 +38,7 @@ while time.monotonic() < deadline and not os.path.exists(stop_file):
         predictions.add(text)
 print(json.dumps({"counts": counts, "predictions": sorted(predictions)}))
 """
+)
 
 
 @pytest.fixture
