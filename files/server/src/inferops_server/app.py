@@ -15,7 +15,7 @@ from . import inputs, outputs
 from .correlation import resolve_ids
 from .deadline import DeadlineExceeded, RunStuck, call_with_deadline
 from .errors import NotReady, RunBusy, RunFailed, ScoringTimeout, ServerError
-from .logs import configure_logging
+from .logs import REQUEST_ID, configure_logging
 from .settings import Settings
 from .swagger import SwaggerDocuments
 from .user_script import RunSpec, ScoringScript
@@ -144,9 +144,19 @@ def score() -> Response:
 def _assign_ids() -> Response | None:
     g.started = time.perf_counter()
     g.ids = resolve_ids(request.headers)
+    g.log_id = REQUEST_ID.set(g.ids.request_id or request.headers.get("x-request-id", "-")[:100])
     if g.ids.error:
         return json_response({"message": g.ids.error}, 431)
     return None
+
+
+def _forget_id(_error: BaseException | None) -> None:
+    token = g.pop("log_id", None)
+    if token is not None:
+        try:
+            REQUEST_ID.reset(token)
+        except ValueError:  # set in another context (a WSGI server that switched): nothing to undo
+            REQUEST_ID.set("-")
 
 
 def _add_headers(response: Response) -> Response:
@@ -227,6 +237,7 @@ def create_app(settings: Settings | None = None, *, background_init: bool | None
 
     app.before_request(_assign_ids)
     app.after_request(_add_headers)
+    app.teardown_request(_forget_id)
     app.register_error_handler(ServerError, _server_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
