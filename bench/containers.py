@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "images"))
 
 # Containers run exactly as in the Packer test; the benchmarks import them from here.
+from keys import AUTHORIZATION, KEYS  # noqa: E402
 from podman_run import podman, running  # noqa: E402, F401
 
 EXAMPLE = ROOT / "examples" / "linear"
@@ -24,7 +25,8 @@ EXAMPLE_BODY = json.dumps({"data": [[5.1, 3.5, 1.4, 0.2]]}).encode()
 
 def request(url: str, body: bytes | None = None, timeout: float = 10) -> int | str:
     """The status of one request: a code, or the name of the connection error."""
-    call = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", **AUTHORIZATION}
+    call = urllib.request.Request(url, data=body, headers=headers)
     try:
         with urllib.request.urlopen(call, timeout=timeout) as response:
             response.read()
@@ -61,9 +63,11 @@ def ansible_playbook_output(
     with tempfile.NamedTemporaryFile("w", suffix=".ini") as inventory:
         inventory.write(f"[scoring]\n{host} {host_vars}\n")
         inventory.flush()
+        # The run's keys first: a playbook's own -e comes later and wins.
+        keys = json.dumps({"endpoint_auth_keys": KEYS})
         start = time.monotonic()
         result = subprocess.run(
-            ["ansible-playbook", "-i", inventory.name, playbook, *arguments],
+            ["ansible-playbook", "-i", inventory.name, playbook, "-e", keys, *arguments],
             capture_output=True,
             text=True,
             cwd=ROOT,

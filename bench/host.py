@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from containers import ROOT, ansible_playbook, main_pid, podman, shell
+from keys import AUTHORIZATION
 from load import wrk
 
 # Where each stack answers inside the container (bench/stacks/nginx-sites.conf).
@@ -43,7 +44,8 @@ class BenchHost:
     def post(self, url: str, body: str) -> str:
         """The body of one JSON POST to ``url``, sent inside the container."""
         json_header = "Content-Type: application/json"
-        command = self.inside("curl", "-s", "-H", json_header, "-d", body, url)
+        key_header = f"Authorization: {AUTHORIZATION['Authorization']}"
+        command = self.inside("curl", "-s", "-H", json_header, "-H", key_header, "-d", body, url)
         return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
     def install_stacks(self, requirements: list[str]) -> None:

@@ -15,6 +15,7 @@ import statistics
 import subprocess
 
 from containers import ROOT, ansible_playbook, example_vars, podman, running, wait_for_score
+from keys import ENVIRONMENT
 
 
 def bake(base_image: str, tag: str) -> str:
@@ -33,7 +34,7 @@ def bake(base_image: str, tag: str) -> str:
         cwd=ROOT,
         check=True,
         capture_output=True,
-        env={**os.environ, "CONTAINERS_CONF": str(conf)},
+        env={**os.environ, "CONTAINERS_CONF": str(conf), **ENVIRONMENT},
     )
     return f"localhost/inferops-scoring:{tag}"
 

@@ -8,12 +8,15 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 
-# A POST with a JSON body; wrk sends GET without a script.
+from keys import AUTHORIZATION
+
+# A POST with a JSON body; wrk sends GET without a script. Every request carries the key.
 POST_SCRIPT = """
 wrk.method = "POST"
 wrk.body = '{body}'
 wrk.headers["Content-Type"] = "application/json"
 """
+KEY_SCRIPT = f'wrk.headers["Authorization"] = "{AUTHORIZATION["Authorization"]}"\n'
 
 
 @contextmanager
@@ -23,6 +26,7 @@ def _started(url: str, connections: int, seconds: float, body: str, netns_pid: i
     with ``close``, a new connection per request instead of keep-alive."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(POST_SCRIPT.format(body=body) if body else "")
+        script.write(KEY_SCRIPT)
         script.write('wrk.headers["Connection"] = "close"\n' if close else "")
         script.flush()
         command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s"]

@@ -17,12 +17,15 @@ failed=()
 stage() {
   local name=$1
   shift
+  local start=$SECONDS
   echo
   echo "=== $name"
   if "$@"; then
     passed=$((passed + 1))
+    echo "--- passed in $((SECONDS - start)) s: $name"
   else
     failed+=("$name")
+    echo "--- FAILED in $((SECONDS - start)) s: $name"
   fi
 }
 
@@ -135,5 +138,6 @@ fi
 
 echo
 for name in "${failed[@]}"; do echo "FAILED: $name"; done
+echo "total time: $((SECONDS / 60)) min $((SECONDS % 60)) s"
 echo "stages: $passed passed, ${#failed[@]} failed"
 ((${#failed[@]} == 0))

@@ -13,6 +13,11 @@ description:
   - "With O(state=up), waits until runsvdir supervises the folder and starts the service if it is
     down. It never restarts a running service: a changed C(run) script is reported in
     RV(run_changed), and the role that owns the service decides how to restart it (its handler)."
+  - With O(log_dir), the service gets a C(log/) service - svlogd, run as O(log_user), writes what
+    the service prints into O(log_dir), rotated by size, and echoes it to runsvdir's output (a
+    container's log). A changed log service restarts at once (the pipe keeps what is written
+    meanwhile); a log service added to a running service restarts its runsv once, since runsv only
+    looks for C(log/) when it starts.
   - Check mode reports what would change; C(--diff) shows the scripts before and after.
 options:
   name:
@@ -44,6 +49,26 @@ options:
     description: Seconds to wait for runsvdir to pick the service up and for it to run.
     type: int
     default: 30
+  log_dir:
+    description: Folder of the service's rotated log; empty for no log service (output goes to runsvdir's).
+    type: path
+    default: ""
+  log_user:
+    description: User svlogd runs as; it must exist.
+    type: str
+    default: root
+  log_size:
+    description: Bytes a log file grows to before svlogd rotates it.
+    type: int
+    default: 10000000
+  log_keep:
+    description: Rotated log files kept; when the disk is full svlogd deletes old ones down to one.
+    type: int
+    default: 10
+  log_echo:
+    description: Also print every line to runsvdir's output (a container's log, or the systemd journal).
+    type: bool
+    default: true
 author:
   - inferops contributors
 """
@@ -69,6 +94,10 @@ run_changed:
       until restarted.
   type: bool
   returned: always
+log_restarted:
+  description: Whether the log service was restarted (changed) or its runsv restarted (log service added).
+  type: bool
+  returned: always
 started:
   description: Whether the service was down and was started.
   type: bool
@@ -80,6 +109,8 @@ status:
 """
 
 import os
+import pwd
+import shlex
 import shutil
 import tempfile
 import time
@@ -105,10 +136,28 @@ def _write(path: str, content: str) -> None:
     os.rename(temporary, path)
 
 
+def log_run(params: dict) -> str:
+    """The log service's run script: svlogd over the log folder, its config written at each start."""
+    folder, user = shlex.quote(params["log_dir"]), shlex.quote(params["log_user"])
+    config = [f"s{params['log_size']}", f"n{params['log_keep']}"]
+    # On a full disk, old files go (down to one) before svlogd stops writing and the service blocks.
+    config += ["N1"] if params["log_keep"] > 1 else []
+    config += ["e*"] if params["log_echo"] else []
+    return (
+        "#!/bin/sh\n"
+        "# Written by inferops.scoring.runit_service: what the service prints, rotated by size.\n"
+        f"install -d -m 0750 -o {user} -g {user} {folder}\n"
+        f"printf '%s\\n' {' '.join(shlex.quote(line) for line in config)} > {folder}/config\n"
+        f"exec chpst -u {user}:{user} svlogd {folder}\n"
+    )
+
+
 def wanted_files(params: dict) -> dict[str, str | None]:
     """Relative path -> content; None for a file that must not exist."""
     files = {"run": params["run"], "finish": params["finish"] or None}
     files.update({f"control/{letter}": content for letter, content in params["control"].items()})
+    if params.get("log_dir"):
+        files["log/run"] = log_run(params)
     return files
 
 
@@ -148,6 +197,29 @@ def wait_supervised(folder: str, timeout: int) -> bool:
     return True
 
 
+def wait_running(module: AnsibleModule, folder: str, timeout: int) -> str:
+    """Until runsv supervises ``folder`` again and the service runs; its status."""
+    deadline = time.monotonic() + timeout
+    while True:
+        current = status(module, folder)
+        if current.startswith("run:") or time.monotonic() > deadline:
+            return current
+        time.sleep(0.2)
+
+
+def restart_log(module: AnsibleModule, folder: str, added: bool, timeout: int) -> None:
+    """Make a new or changed log service take effect."""
+    if added:
+        # runsv looks for log/ only when it starts: this one exits (stopping the service as a
+        # restart would) and runsvdir starts a new one within its 5 s scan.
+        module.run_command(["sv", "-w", str(timeout), "exit", folder])
+        started = wait_running(module, folder, timeout + 10)
+        if not started.startswith("run:"):
+            module.fail_json(msg=f"{folder} did not come back after runsv restarted for its log: {started}")
+    else:
+        module.run_command(["sv", "restart", os.path.join(folder, "log")])
+
+
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
@@ -158,12 +230,24 @@ def main() -> None:
             "control": {"type": "dict", "default": {}},
             "state": {"type": "str", "choices": ["up", "present"], "default": "up"},
             "timeout": {"type": "int", "default": 30},
+            "log_dir": {"type": "path", "default": ""},
+            "log_user": {"type": "str", "default": "root"},
+            "log_size": {"type": "int", "default": 10000000},
+            "log_keep": {"type": "int", "default": 10},
+            "log_echo": {"type": "bool", "default": True},
         },
         supports_check_mode=True,
     )
     params = module.params
     if "/" in params["name"] or params["name"].startswith("."):
         module.fail_json(msg=f"service name {params['name']!r} must be a plain folder name")
+    if params["log_dir"]:
+        try:
+            pwd.getpwnam(params["log_user"])
+        except KeyError:
+            module.fail_json(msg=f"log_user {params['log_user']!r} does not exist: svlogd runs as it")
+        if params["log_size"] < 4096 or params["log_keep"] < 1:
+            module.fail_json(msg="log_size must be at least 4096 bytes and log_keep at least 1")
     folder = os.path.join(params["service_dir"], params["name"])
     files = wanted_files(params)
     created = not os.path.isdir(folder)
@@ -174,6 +258,7 @@ def main() -> None:
         "changed": bool(differing),
         "created": created,
         "run_changed": not created and bool({"run", "finish"} & set(differing)),
+        "log_restarted": False,
         "started": False,
         "status": "",
     }
@@ -198,7 +283,11 @@ def main() -> None:
         apply(staging, differing)
         os.rename(staging, folder)
     else:
+        log_added = "log/run" in differing and differing["log/run"][0] is None
         apply(folder, differing)
+        if "log/run" in differing and params["state"] == "up" and status(module, folder):
+            restart_log(module, folder, log_added, params["timeout"])
+            result["log_restarted"] = True
 
     if params["state"] == "up":
         if not wait_supervised(folder, params["timeout"]):

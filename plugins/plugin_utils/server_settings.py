@@ -37,6 +37,7 @@ DERIVED = {
     "SEPERATE_HEALTH_ENDPOINT": "endpoint_port (GET / on it is the health probe)",
     "INFEROPS_RELEASE": "nothing: the deploy names each release",
     "INFEROPS_ENVIRONMENT": "nothing: the deploy names each environment",
+    "INFEROPS_LOG_FORMAT": "endpoint_log_format",
 }
 UNSUPPORTED = {
     "AZUREML_DEBUG_PORT": "no debugger is started on a host; debug with python -m inferops_server locally",

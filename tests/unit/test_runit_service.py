@@ -40,3 +40,37 @@ def test_a_control_script_no_longer_wanted_is_removed(tmp_path):
     folder = written(tmp_path / "svc")
     written(folder, {**PARAMS, "control": {}})
     assert not (folder / "control" / "t").exists()
+
+
+LOGGED = {
+    **PARAMS,
+    "log_dir": "/var/log/inferops/svc",
+    "log_user": "inferops-log",
+    "log_size": 4096,
+    "log_keep": 3,
+}
+
+
+def test_a_log_folder_gives_the_service_an_svlogd_log_service_rotating_by_size(tmp_path):
+    folder = written(tmp_path / "svc", {**LOGGED, "log_echo": True})
+    script = (folder / "log" / "run").read_text()
+    assert "exec chpst -u inferops-log:inferops-log svlogd /var/log/inferops/svc" in script
+    assert "printf '%s\\n' s4096 n3 N1 'e*' > /var/log/inferops/svc/config" in script
+    assert (folder / "log" / "run").stat().st_mode & 0o777 == 0o755
+
+
+def test_a_log_that_is_not_echoed_has_no_stderr_pattern(tmp_path):
+    script = (written(tmp_path / "svc", {**LOGGED, "log_echo": False}) / "log" / "run").read_text()
+    assert "'e*'" not in script
+
+
+def test_a_changed_log_setting_changes_only_the_log_script(tmp_path):
+    folder = written(tmp_path / "svc", {**LOGGED, "log_echo": True})
+    changed = runit_service.changes(
+        str(folder), runit_service.wanted_files({**LOGGED, "log_echo": True, "log_size": 8192})
+    )
+    assert set(changed) == {"log/run"}
+
+
+def test_without_a_log_folder_no_log_service_is_written(tmp_path):
+    assert not (written(tmp_path / "svc") / "log").exists()

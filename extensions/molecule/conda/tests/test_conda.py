@@ -26,7 +26,7 @@ def server_python(host) -> str:
     """The interpreter the gunicorn master runs: the first word of its command line (reading its
     exe link needs ptrace rights the container's root lacks)."""
     runsv = host.process.get(comm="runsv", args="runsv gunicorn")
-    master = host.process.filter(ppid=runsv.pid)[0]
+    master = next(process for process in host.process.filter(ppid=runsv.pid) if process.comm != "svlogd")
     return host.file(f"/proc/{master.pid}/cmdline").content.split(b"\0")[0].decode()
 
 

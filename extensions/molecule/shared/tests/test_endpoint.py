@@ -42,7 +42,8 @@ def test_nginx_listens_on_5001(host):
 
 
 def test_gunicorn_runs_as_the_unprivileged_user(host):
-    masters = host.process.filter(ppid=host.process.get(comm="runsv", args="runsv gunicorn").pid)
+    children = host.process.filter(ppid=host.process.get(comm="runsv", args="runsv gunicorn").pid)
+    masters = [process for process in children if process.comm != "svlogd"]
     assert masters and all(process.user == "scoring" for process in masters)
 
 
