@@ -146,6 +146,9 @@ def log_run(params: dict) -> str:
     return (
         "#!/bin/sh\n"
         "# Written by inferops.scoring.runit_service: what the service prints, rotated by size.\n"
+        "# svlogd echoes on its standard error: to runsvdir's standard output, where the service's\n"
+        "# own output went before it had a log service.\n"
+        "exec 2>&1\n"
         f"install -d -m 0750 -o {user} -g {user} {folder}\n"
         f"printf '%s\\n' {' '.join(shlex.quote(line) for line in config)} > {folder}/config\n"
         f"exec chpst -u {user}:{user} svlogd {folder}\n"

@@ -55,6 +55,7 @@ def test_a_log_folder_gives_the_service_an_svlogd_log_service_rotating_by_size(t
     folder = written(tmp_path / "svc", {**LOGGED, "log_echo": True})
     script = (folder / "log" / "run").read_text()
     assert "exec chpst -u inferops-log:inferops-log svlogd /var/log/inferops/svc" in script
+    assert "\nexec 2>&1\n" in script
     assert "printf '%s\\n' s4096 n3 N1 'e*' > /var/log/inferops/svc/config" in script
     assert (folder / "log" / "run").stat().st_mode & 0o777 == 0o755
 
