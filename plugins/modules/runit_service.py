@@ -187,8 +187,18 @@ def apply(folder: str, differing: dict[str, tuple[str | None, str | None]]) -> N
 
 
 def status(module: AnsibleModule, folder: str) -> str:
-    rc, out, _ = module.run_command(["sv", "status", folder])
-    return out.strip() if rc == 0 else ""
+    """The service's line of ``sv status``; empty when runsv does not supervise it. sv exits 1
+    while a log/ folder has no runsv behind it, and still reports the service: that line counts."""
+    _, out, _ = module.run_command(["sv", "status", folder])
+    first = out.strip().splitlines()[0] if out.strip() else ""
+    return first if first.startswith(("run:", "down:", "finish:")) else ""
+
+
+def log_unsupervised(folder: str) -> bool:
+    """A log/ service that the running runsv never started: runsv looks for log/ only at its start."""
+    return os.path.isfile(os.path.join(folder, "log", "run")) and not os.path.exists(
+        os.path.join(folder, "log", "supervise", "ok")
+    )
 
 
 def wait_supervised(folder: str, timeout: int) -> bool:
@@ -201,23 +211,23 @@ def wait_supervised(folder: str, timeout: int) -> bool:
 
 
 def wait_running(module: AnsibleModule, folder: str, timeout: int) -> str:
-    """Until runsv supervises ``folder`` again and the service runs; its status."""
+    """Until runsv supervises ``folder`` and its log again and the service runs; its status."""
     deadline = time.monotonic() + timeout
     while True:
         current = status(module, folder)
-        if current.startswith("run:") or time.monotonic() > deadline:
+        if (current.startswith("run:") and not log_unsupervised(folder)) or time.monotonic() > deadline:
             return current
         time.sleep(0.2)
 
 
-def restart_log(module: AnsibleModule, folder: str, added: bool, timeout: int) -> None:
+def restart_log(module: AnsibleModule, folder: str, timeout: int) -> None:
     """Make a new or changed log service take effect."""
-    if added:
-        # runsv looks for log/ only when it starts: this one exits (stopping the service as a
-        # restart would) and runsvdir starts a new one within its 5 s scan.
+    if log_unsupervised(folder):
+        # This runsv started before log/ existed: it exits (stopping the service as a restart
+        # would) and runsvdir starts a new one, with the log service, within its 5 s scan.
         module.run_command(["sv", "-w", str(timeout), "exit", folder])
         started = wait_running(module, folder, timeout + 10)
-        if not started.startswith("run:"):
+        if not started.startswith("run:") or log_unsupervised(folder):
             module.fail_json(msg=f"{folder} did not come back after runsv restarted for its log: {started}")
     else:
         module.run_command(["sv", "restart", os.path.join(folder, "log")])
@@ -288,11 +298,12 @@ def main() -> None:
         apply(staging, differing)
         os.rename(staging, folder)
     else:
-        log_added = "log/run" in differing and differing["log/run"][0] is None
         apply(folder, differing)
-        if "log/run" in differing and params["state"] == "up" and status(module, folder):
-            restart_log(module, folder, log_added, params["timeout"])
-            result["log_restarted"] = True
+        # Also when log/run is unchanged but never ran: a run that failed half way left it so.
+        needed = "log/run" in differing or log_unsupervised(folder)
+        if needed and params["state"] == "up" and status(module, folder):
+            restart_log(module, folder, params["timeout"])
+            result.update(log_restarted=True, changed=True)
 
     if params["state"] == "up":
         if not wait_supervised(folder, params["timeout"]):
