@@ -81,6 +81,22 @@ def test_the_key_is_never_logged(host, http):
         assert not log_lines(host, service, key)
 
 
+def test_a_service_that_had_no_log_service_gets_one_at_the_next_deploy(host, http):
+    """As after an upgrade from a version without log services: runsv only looks for log/ when it
+    starts, so the deploy restarts that runsv once, and the lines land in the log again."""
+    host.run("mv /var/runit/gunicorn/log /tmp/gunicorn-log-aside && sv exit /var/runit/gunicorn")
+    assert wait_until(lambda: host.run("sv status /var/runit/gunicorn").stdout.startswith("run:"), 30)
+    host.run("rm -rf /tmp/gunicorn-log-aside")
+    assert not host.file("/var/runit/gunicorn/log").exists
+
+    result = run_deploy()
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert host.check_output("sv status /var/runit/gunicorn/log").startswith("run:")
+    request_id = f"upgraded-{uuid.uuid4()}"
+    scored(http, request_id)
+    assert wait_until(lambda: logged_everywhere(host, request_id))
+
+
 @pytest.fixture(scope="module")
 def json_logs():
     """The endpoint redeployed with JSON lines and small log files; the defaults come back afterwards."""
