@@ -16,8 +16,10 @@ CONTAINER = "inferops-default"
 
 
 def log_lines(host, service: str, text: str) -> list[str]:
-    current = host.file(f"{LOGS}/{service}/current")
-    return [line for line in current.content_string.splitlines() if text in line] if current.exists else []
+    """The service's log lines holding ``text``, rotated files (@...) included."""
+    folder = f"{LOGS}/{service}"
+    logged = host.run("cat %s/@* %s/current 2>/dev/null", folder, folder).stdout
+    return [line for line in logged.splitlines() if text in line]
 
 
 def logged_everywhere(host, request_id: str) -> bool:
