@@ -4,6 +4,7 @@ logged by its own runit log service (svlogd) that rotates by size, echoed to the
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import uuid
 
@@ -12,7 +13,7 @@ from conftest import EXAMPLE_BODY, run_deploy, wait_until
 
 JSON = {"Content-Type": "application/json"}
 LOGS = "/var/log/inferops"
-CONTAINER = "inferops-default"
+CONTAINER = f"inferops-{os.environ['MOLECULE_SCENARIO_NAME']}"
 
 
 def log_lines(host, service: str, text: str) -> list[str]:
