@@ -79,3 +79,18 @@ def test_a_config_json_that_is_not_json_is_refused_naming_it(project):
     (project / "src" / "config.json").write_text("{")
     app, _ = endpoint_inputs._app(arguments())
     assert "config.json is not readable JSON" in refusal(endpoint_inputs._config_json, app)
+
+
+def test_tls_files_to_copy_are_checked_on_the_controller_relative_to_where_the_play_runs(project):
+    (project / "cert.pem").write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    given = arguments(tls="controller", tls_certificate="cert.pem", tls_private_key="key.pem")
+    assert refusal(endpoint_inputs._check_tls_files, given) == (
+        f"endpoint_tls_private_key={project / 'key.pem'} is not a file on the controller."
+    )
+    (project / "key.pem").write_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+    endpoint_inputs._check_tls_files(given)
+
+
+def test_tls_files_on_the_host_are_not_looked_for_on_the_controller(project):
+    given = arguments(tls="host", tls_certificate="/etc/c.pem", tls_private_key="/etc/k.pem")
+    endpoint_inputs._check_tls_files(given)
