@@ -37,9 +37,8 @@ from ansible_collections.inferops.scoring.plugins.plugin_utils import access
 
 
 def access_problems(settings: dict, prefix: str) -> list[str]:
-    keys_variable = "endpoint_auth_keys" if prefix == "endpoint" else f"{prefix}_auth_keys"
     keys = settings.get("keys") or []
-    problems = access.key_problems(keys, keys_variable) if keys else []
+    problems = access.key_problems(keys, f"{prefix}_auth_keys") if keys else []
     problems += access.tls_problems(
         settings.get("tls", "none"),
         settings.get("tls_certificate", ""),

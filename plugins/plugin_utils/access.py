@@ -19,8 +19,7 @@ TLS_MODES = ("none", "self-signed", "controller", "host")
 def key_problems(keys: object, variable: str) -> list[str]:
     """What is wrong with ``keys``: a list of keys, or Azure's {primary, secondary} pair."""
     if isinstance(keys, dict):
-        unknown = sorted(set(keys) - {"primary", "secondary"})
-        if unknown or set(keys) != {"primary", "secondary"}:
+        if set(keys) != {"primary", "secondary"}:
             return [
                 f"{variable} takes two keys, {{primary: ..., secondary: ...}}, as an Azure ML endpoint has "
                 f"(found {', '.join(sorted(map(str, keys))) or 'none'})."

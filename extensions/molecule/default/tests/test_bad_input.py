@@ -66,6 +66,7 @@ def foreign_listener(host):
             "endpoint_tls_certificate=/nonexistent/cert.pem is not a file on the controller",
         ),
         ({"endpoint_start_services": False}, "An image (endpoint_start_services=false) carries its keys"),
+        ({"endpoint_log_size": 100}, "endpoint_log_size (100) at least 4096 bytes"),
     ],
     ids=[
         "missing score.py",
@@ -80,6 +81,7 @@ def foreign_listener(host):
         "a short key",
         "a missing TLS certificate",
         "an image with keys nobody chose",
+        "a log file too small to rotate",
     ],
 )
 def test_bad_input_fails_naming_the_variable(deploy, variables, message):
