@@ -16,6 +16,7 @@ from .correlation import resolve_ids
 from .deadline import DeadlineExceeded, RunStuck, call_with_deadline
 from .errors import NotReady, RunBusy, RunFailed, ScoringTimeout, ServerError
 from .logs import REQUEST_ID, configure_logging
+from .metrics import Metrics, metrics
 from .settings import Settings
 from .swagger import SwaggerDocuments
 from .user_script import RunSpec, ScoringScript
@@ -25,6 +26,9 @@ logger = logging.getLogger("inferops_server")
 UNEXPECTED = "An unexpected internal error occurred. Check the logs for more info."
 STARTING = "The scoring script's init() is still running."
 STATE_KEY = "inferops_server"
+# Methods counted under their own name; anything else is "other", so a client cannot grow the
+# metrics without bound.
+COUNTED_METHODS = frozenset({"GET", "POST", "OPTIONS", "HEAD", "PUT", "DELETE", "PATCH"})
 
 
 def json_response(body: Any, status: int, run_function_failed: bool = False) -> Response:
@@ -36,9 +40,10 @@ def json_response(body: Any, status: int, run_function_failed: bool = False) -> 
 class Server:
     """Per-process state the routes share: settings, the script, its swagger and the run() lock."""
 
-    def __init__(self, settings: Settings, script: ScoringScript) -> None:
+    def __init__(self, settings: Settings, script: ScoringScript, recorder: Metrics) -> None:
         self.settings = settings
         self.script = script
+        self.metrics = recorder
         # One run() at a time per process, whatever the worker class: scripts written for Azure
         # ML assume it. Threads exist so that probes are answered while run() is busy.
         self.run_lock = threading.Lock()
@@ -118,11 +123,14 @@ def score() -> Response:
             )
         except DeadlineExceeded:
             logger.error("run() exceeded SCORING_TIMEOUT_MS=%d", timeout_ms)
+            server.metrics.run_failed("timeout")
             raise ScoringTimeout(timeout_ms) from None
         except RunStuck:
+            server.metrics.run_failed("busy")
             raise RunBusy() from None
         except Exception:
             logger.exception("run() raised")
+            server.metrics.run_failed("exception")
             raise RunFailed() from None
 
     if isinstance(result, Response):
@@ -134,15 +142,19 @@ def score() -> Response:
             body = outputs.serialise(result)
         except (TypeError, ValueError):
             logger.exception("run() returned a value that is not JSON serialisable")
+            server.metrics.run_failed("output")
             raise ServerError(UNEXPECTED) from None
         response = Response(body, status=200, mimetype="application/json")
         response.headers["x-ms-run-function-failed"] = "False"
     response.headers["x-ms-run-fn-exec-ms"] = f"{elapsed_ms:.3f}"
+    server.metrics.run_finished(elapsed_ms / 1000)
     return response
 
 
 def _assign_ids() -> Response | None:
     g.started = time.perf_counter()
+    _server().metrics.request_started()
+    g.in_flight = True
     g.ids = resolve_ids(request.headers)
     g.log_id = REQUEST_ID.set(g.ids.request_id or request.headers.get("x-request-id", "-")[:100])
     if g.ids.error:
@@ -151,6 +163,8 @@ def _assign_ids() -> Response | None:
 
 
 def _forget_id(_error: BaseException | None) -> None:
+    if g.pop("in_flight", False):
+        _server().metrics.request_ended()
     token = g.pop("log_id", None)
     if token is not None:
         try:
@@ -169,10 +183,13 @@ def _add_headers(response: Response) -> Response:
     if "TraceId" in request.headers:
         response.headers["TraceId"] = request.headers["TraceId"]
     _add_cors(server.settings.cors_origins, response)
+    elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    route = request.url_rule.rule if request.url_rule is not None else "other"
+    method = request.method if request.method in COUNTED_METHODS else "other"
+    server.metrics.request_answered(route, method, response.status_code, elapsed_ms / 1000)
     if request.path == "/":
         _add_deployment(server.settings, response)
     elif request.path == "/score":
-        elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         logger.info(
             "%s %s %d %.3fms", request.method, request.full_path.rstrip("?"), response.status_code, elapsed_ms
         )
@@ -226,8 +243,9 @@ def create_app(settings: Settings | None = None, *, background_init: bool | None
     settings = settings or Settings.from_env()
     configure_logging()
     app = Flask("inferops_server")
-    script = ScoringScript(settings)
-    app.extensions[STATE_KEY] = Server(settings, script)
+    recorder = metrics()
+    script = ScoringScript(settings, recorder)
+    app.extensions[STATE_KEY] = Server(settings, script, recorder)
 
     app.add_url_rule("/", "health", health, methods=["GET"])
     app.add_url_rule(

@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 import threading
+import time
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any, Callable
 
 from . import compat
 from .errors import ScriptError
+from .metrics import Metrics
 from .settings import Settings
 
 logger = logging.getLogger("inferops_server")
@@ -128,8 +130,9 @@ class ScoringScript:
     not restart it into the same failure over and over.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, metrics: Metrics | None = None) -> None:
         self.settings = settings
+        self.metrics = metrics or Metrics()
         self.run_spec: RunSpec | None = None
         self.failure: ScriptError | None = None
         self._settled = threading.Event()
@@ -141,6 +144,7 @@ class ScoringScript:
         return "failed" if self.failure else "ready"
 
     def start(self, background: bool) -> None:
+        self.metrics.script_state("starting")
         if background:
             threading.Thread(target=self._initialise, name="scoring-init", daemon=True).start()
         else:
@@ -150,6 +154,7 @@ class ScoringScript:
         return self._settled.wait(timeout_s)
 
     def _initialise(self) -> None:
+        started = time.perf_counter()
         try:
             init, run_spec = load(self.settings)
             logger.info("Invoking the scoring script's init()")
@@ -167,6 +172,7 @@ class ScoringScript:
             logger.error("The scoring script cannot serve (%s): %s", failure.step, failure.detail)
             self.failure = failure
         finally:
+            self.metrics.script_state("failed" if self.failure else "ready", time.perf_counter() - started)
             self._settled.set()
 
     def _log_model_dir(self) -> None:
