@@ -60,7 +60,7 @@ other_pythons() {
     pins=()
     [[ $version == 3.9 ]] && pins=("flask==2.2.*" "werkzeug==2.2.*" "gunicorn==20.1.*")
     if [[ ! -x "$venv/bin/pytest" ]]; then
-      "$python" -m venv "$venv" && "$venv/bin/pip" install -q "${pins[@]}" flask gunicorn inference-schema \
+      "$python" -m venv "$venv" && "$venv/bin/pip" install -q "${pins[@]}" flask gunicorn inference-schema prometheus-client \
         pytest openapi-spec-validator >&2 && "$venv/bin/pip" install -q -e files/server >&2 || return 1
     fi
     echo "python$version: $("$venv/bin/python" -c '

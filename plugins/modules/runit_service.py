@@ -18,6 +18,8 @@ description:
     container's log). A changed log service restarts at once (the pipe keeps what is written
     meanwhile); a log service added to a running service restarts its runsv once, since runsv only
     looks for C(log/) when it starts.
+  - With O(state=absent), stops the service and its log service, makes their C(runsv) exit and
+    deletes the folder; the log files stay.
   - Check mode reports what would change; C(--diff) shows the scripts before and after.
 options:
   name:
@@ -29,9 +31,8 @@ options:
     type: path
     required: true
   run:
-    description: Content of the C(run) script.
+    description: Content of the C(run) script; required unless O(state=absent).
     type: str
-    required: true
   finish:
     description: Content of the C(finish) script; empty for none.
     type: str
@@ -41,9 +42,11 @@ options:
     type: dict
     default: {}
   state:
-    description: C(up) supervises and starts the service; C(present) only writes it (image baking).
+    description:
+      - C(up) supervises and starts the service; C(present) only writes it (image baking); C(absent)
+        stops and removes it.
     type: str
-    choices: [up, present]
+    choices: [up, present, absent]
     default: up
   timeout:
     description: Seconds to wait for runsvdir to pick the service up and for it to run.
@@ -96,6 +99,10 @@ run_changed:
   returned: always
 log_restarted:
   description: Whether the log service was restarted (changed) or its runsv restarted (log service added).
+  type: bool
+  returned: always
+removed:
+  description: Whether the service was stopped and its folder deleted (O(state=absent)).
   type: bool
   returned: always
 started:
@@ -233,15 +240,48 @@ def restart_log(module: AnsibleModule, folder: str, timeout: int) -> None:
         module.run_command(["sv", "restart", os.path.join(folder, "log")])
 
 
+def runsv_running(folder: str) -> bool:
+    """Whether a runsv supervises ``folder``: it holds supervise/ok open for reading."""
+    try:
+        handle = os.open(os.path.join(folder, "supervise", "ok"), os.O_WRONLY | os.O_NONBLOCK)
+    except OSError:  # ENXIO: a FIFO nobody reads; ENOENT: never supervised
+        return False
+    os.close(handle)
+    return True
+
+
+def remove(module: AnsibleModule, service_dir: str, name: str, timeout: int) -> None:
+    """Stop the service and its log service, make their runsv exit, delete the folder."""
+    folder = os.path.join(service_dir, name)
+    # Hidden, runsvdir lets go of it; `down` keeps it from starting if anything restarts runsv.
+    staging = os.path.join(service_dir, f".{name}.removed")
+    shutil.rmtree(staging, ignore_errors=True)
+    with open(os.path.join(folder, "down"), "w", encoding="utf-8"):
+        pass
+    os.rename(folder, staging)
+    for supervised in (staging, os.path.join(staging, "log")):
+        if runsv_running(supervised):
+            module.run_command(["sv", "-w", str(timeout), "force-stop", supervised])
+            module.run_command(["sv", "exit", supervised])
+    deadline = time.monotonic() + timeout
+    while runsv_running(staging) or runsv_running(os.path.join(staging, "log")):
+        if time.monotonic() > deadline:
+            module.fail_json(
+                msg=f"the runsv of {folder} did not exit within {timeout} s; it is kept in {staging}"
+            )
+        time.sleep(0.1)
+    shutil.rmtree(staging)
+
+
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "name": {"type": "str", "required": True},
             "service_dir": {"type": "path", "required": True},
-            "run": {"type": "str", "required": True},
+            "run": {"type": "str"},
             "finish": {"type": "str", "default": ""},
             "control": {"type": "dict", "default": {}},
-            "state": {"type": "str", "choices": ["up", "present"], "default": "up"},
+            "state": {"type": "str", "choices": ["up", "present", "absent"], "default": "up"},
             "timeout": {"type": "int", "default": 30},
             "log_dir": {"type": "path", "default": ""},
             "log_user": {"type": "str", "default": "root"},
@@ -249,11 +289,25 @@ def main() -> None:
             "log_keep": {"type": "int", "default": 10},
             "log_echo": {"type": "bool", "default": True},
         },
+        required_if=[("state", "up", ["run"]), ("state", "present", ["run"])],
         supports_check_mode=True,
     )
     params = module.params
     if "/" in params["name"] or params["name"].startswith("."):
         module.fail_json(msg=f"service name {params['name']!r} must be a plain folder name")
+    if params["state"] == "absent":
+        present = os.path.isdir(os.path.join(params["service_dir"], params["name"]))
+        if present and not module.check_mode:
+            remove(module, params["service_dir"], params["name"], params["timeout"])
+        module.exit_json(
+            changed=present,
+            removed=present,
+            created=False,
+            run_changed=False,
+            log_restarted=False,
+            started=False,
+            status="",
+        )
     if params["log_dir"]:
         try:
             pwd.getpwnam(params["log_user"])
@@ -274,6 +328,7 @@ def main() -> None:
         "created": created,
         "run_changed": not created and bool({"run", "finish"} & set(differing)),
         "log_restarted": False,
+        "removed": False,
         "started": False,
         "status": "",
     }

@@ -40,6 +40,15 @@ def _entry_points(wheel: zipfile.ZipFile, dist_info: str) -> list[str]:
     return [f"{name} = {target.strip()}" for name, target in parser.items("console_scripts")]
 
 
+# conda-forge names a few packages differently from PyPI; the test channel names them as it does.
+CONDA_FORGE_NAMES = {"prometheus-client": "prometheus_client"}
+
+
+def conda_name(name: str) -> str:
+    canonical = canonicalize_name(name)
+    return CONDA_FORGE_NAMES.get(canonical, canonical)
+
+
 def conda_depends(requires: list[str], python_versions: list[str]) -> list[str]:
     """Requires-Dist lines as conda dependencies: kept when a marker holds for any given Python."""
     depends = []
@@ -49,7 +58,7 @@ def conda_depends(requires: list[str], python_versions: list[str]) -> list[str]:
         if marker and not any(marker.evaluate({"python_version": v, "extra": ""}) for v in python_versions):
             continue
         spec = str(requirement.specifier).replace(" ", "")
-        depends.append(f"{canonicalize_name(requirement.name)} {spec}".strip())
+        depends.append(f"{conda_name(requirement.name)} {spec}".strip())
     return sorted(set(depends))
 
 
@@ -88,7 +97,7 @@ def convert(wheel_path: Path, channel: Path, workdir: Path, python_versions: lis
     # As in conda-forge's packages: pip sees the package as installed, by conda.
     (next(staging.rglob(dist_info)) / "INSTALLER").write_text("conda\n")
     depends = conda_depends(metadata.get_all("Requires-Dist") or [], python_versions)
-    index = {"name": canonicalize_name(name), "version": str(version)}
+    index = {"name": conda_name(name), "version": str(version)}
     if pure:
         requires_python = metadata.get("Requires-Python")
         depends.append(f"python {requires_python.replace(' ', '')}" if requires_python else "python")

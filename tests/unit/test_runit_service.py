@@ -1,6 +1,7 @@
 """runit_service writes exactly the service's scripts and tells a changed run script apart."""
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -75,3 +76,16 @@ def test_a_changed_log_setting_changes_only_the_log_script(tmp_path):
 
 def test_without_a_log_folder_no_log_service_is_written(tmp_path):
     assert not (written(tmp_path / "svc") / "log").exists()
+
+
+def test_a_runsv_is_seen_by_the_reader_of_its_ok_fifo(tmp_path):
+    supervise = tmp_path / "supervise"
+    supervise.mkdir()
+    assert not runit_service.runsv_running(str(tmp_path))  # never supervised
+    os.mkfifo(supervise / "ok")
+    assert not runit_service.runsv_running(str(tmp_path))  # its runsv is gone
+    reader = os.open(supervise / "ok", os.O_RDONLY | os.O_NONBLOCK)  # what runsv holds open
+    try:
+        assert runit_service.runsv_running(str(tmp_path))
+    finally:
+        os.close(reader)

@@ -133,3 +133,10 @@ def test_relative_paths_start_where_ansible_playbook_runs(deploy, project, host,
     assert result.returncode == 0, result.stdout[-3000:]
     assert host.run("/opt/inferops/env/bin/python -c 'import inference_schema'").rc == 0
     assert json.loads(score_example()["body"])["models"]["linear"] == "linear/1/linear.json"
+
+
+def test_with_metrics_off_there_is_no_exporter_and_no_metrics_folder(host):
+    assert not host.file("/var/runit/metrics").exists
+    assert not host.socket("tcp://127.0.0.1:9091").is_listening
+    assert "PROMETHEUS_MULTIPROC_DIR" not in host.file("/var/runit/gunicorn/run").content_string
+    assert "status.sock" not in host.file("/etc/nginx/sites-available/app").content_string

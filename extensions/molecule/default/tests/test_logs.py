@@ -34,7 +34,7 @@ def scored(http, request_id: str) -> None:
 
 
 def test_each_service_has_a_supervised_log_service(host):
-    for service in ("gunicorn", "nginx"):
+    for service in ("gunicorn", "nginx", "metrics"):
         assert host.check_output("sv status /var/runit/%s/log", service).startswith("run:")
         assert host.process.filter(user="inferops-log", comm="svlogd")
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import wait_until
 
 # What each service's processes have on their command line.
-SIGNATURES = {"gunicorn": "-m gunicorn --config /etc/inferops/gunicorn_conf.py", "nginx": "^nginx: "}
+SIGNATURES = {
+    "gunicorn": "-m gunicorn --config /etc/inferops/gunicorn_conf.py",
+    "nginx": "^nginx: ",
+    "metrics": "-m inferops_server.exporter --listen",
+}
 EXAMPLE = os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "examples", "linear")
 
 
@@ -63,6 +69,7 @@ def recovered(host, http, score_example) -> bool:
     return (
         fully_supervised(host, "gunicorn")
         and fully_supervised(host, "nginx")
+        and fully_supervised(host, "metrics")
         and serving_the_current_release(host, http, score_example)
     )
 
@@ -76,12 +83,20 @@ def pid_of(host, target: str) -> int | None:
         master = service_pid(host, "gunicorn")
         workers = [p["pid"] for p in processes(host) if master and p["ppid"] == master]
         return workers[0] if workers else None
-    return service_pid(host, "gunicorn" if "gunicorn" in target else "nginx")
+    return service_pid(host, next(name for name in SIGNATURES if name in target))
 
 
 @pytest.mark.parametrize(
     "target",
-    ["a gunicorn worker", "the gunicorn master", "the nginx master", "runsv gunicorn", "runsv nginx"],
+    [
+        "a gunicorn worker",
+        "the gunicorn master",
+        "the nginx master",
+        "the metrics exporter",
+        "runsv gunicorn",
+        "runsv nginx",
+        "runsv metrics",
+    ],
 )
 def test_a_killed_process_comes_back_fully_supervised_serving_the_current_release(
     host, http, score_example, target
@@ -117,3 +132,44 @@ def test_while_gunicorn_is_down_clients_get_a_json_502(host, http, score_example
     finally:
         host.run("sv up /var/runit/gunicorn")
     assert wait_until(lambda: recovered(host, http, score_example), 30)
+
+
+def test_a_removed_service_stops_with_its_log_and_its_runsv_exits(host):
+    """runit_service state=absent (what endpoint_metrics=false does to the exporter)."""
+    service = {
+        "name": "removal-probe",
+        "service_dir": "/var/runit",
+        "run": "#!/bin/sh\nexec sleep 1000\n",
+        "log_dir": "/var/log/inferops/removal-probe",
+        "log_user": "inferops-log",
+    }
+    assert module("inferops.scoring.runit_service", service)["changed"]
+    assert host.run("sv status /var/runit/removal-probe").stdout.startswith("run:")
+    removed = module("inferops.scoring.runit_service", {**service, "state": "absent"})
+    assert removed["changed"] and removed["removed"]
+    assert not host.file("/var/runit/removal-probe").exists
+    assert not [p for p in processes(host) if p["args"] in ("runsv removal-probe", "sleep 1000")]
+    assert not module("inferops.scoring.runit_service", {**service, "state": "absent"})["changed"]
+
+
+def module(name: str, arguments: dict) -> dict:
+    """One Ansible module run against the scenario's container; its result."""
+    project = os.environ["MOLECULE_PROJECT_DIRECTORY"]
+    result = subprocess.run(
+        [
+            os.path.join(os.path.dirname(sys.executable), "ansible"),
+            "--inventory",
+            os.path.join(project, "extensions/molecule/shared/inventory.yml"),
+            "instance",
+            "-m",
+            name,
+            "-a",
+            json.dumps(arguments),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1", "ANSIBLE_STDOUT_CALLBACK": "json"},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return json.loads(result.stdout)["plays"][0]["tasks"][0]["hosts"]["instance"]
