@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from conftest import AUTH, EXAMPLE_BODY
@@ -64,7 +65,17 @@ def prediction(score_example):
     return json.loads(score_example()["body"])
 
 
-def test_new_model_version_deploys_under_load_without_a_failed_request(host, score_example, deploy, model_v2):
+@pytest.fixture
+def requirements_v2(tmp_path):
+    """The example's requirements and one package more: a new Python environment."""
+    path = tmp_path / "requirements.txt"
+    path.write_text(Path(EXAMPLE, "requirements.txt").read_text() + "six==1.17.0\n")
+    return str(path)
+
+
+def deployed_under_load(host, deploy, **variables):
+    """Deploy while a client inside the container scores without pause; the deploy's result and
+    what the client got."""
     host.run("rm -f %s", STOP_FILE)
     load: dict = {}
     worker = threading.Thread(
@@ -76,15 +87,60 @@ def test_new_model_version_deploys_under_load_without_a_failed_request(host, sco
     )
     worker.start()
     try:
-        result = deploy(endpoint_model_path=model_v2)
+        result = deploy(**variables)
     finally:
         host.run("touch %s", STOP_FILE)
         worker.join(120)
+    return result, json.loads(load["result"].stdout)
+
+
+def test_new_model_version_deploys_under_load_without_a_failed_request(host, score_example, deploy, model_v2):
+    result, report = deployed_under_load(host, deploy, endpoint_model_path=model_v2)
     assert result.returncode == 0, result.stdout[-3000:]
-    report = json.loads(load["result"].stdout)
     assert set(report["counts"]) == {"200"}, report
     assert report["counts"]["200"] > 50, report
     assert prediction(score_example) == {"predictions": [1.74]}
+
+
+def test_redeploys_that_restart_gunicorn_fail_no_request(host, http, deploy, requirements_v2):
+    """A new Python environment, more workers and preloading at once restart gunicorn; a relief
+    gunicorn on the new release answers meanwhile (nginx's backup), then goes. Preloading off
+    restarts it again."""
+    environment = http("GET", "/")["headers"]["x-inferops-environment"]
+    result, report = deployed_under_load(
+        host, deploy, endpoint_requirements_file=requirements_v2, endpoint_workers=3, endpoint_preload=True
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert set(report["counts"]) == {"200"}, report
+    assert http("GET", "/")["headers"]["x-inferops-environment"] != environment
+    assert "--preload" in host.file("/var/runit/gunicorn/run").content_string
+    assert host.check_output("sed -n 's/^workers = //p' /etc/inferops/gunicorn_conf.py") == "3"
+    assert not host.file("/var/runit/gunicorn-relief").exists
+    assert not host.socket("tcp://127.0.0.1:9092").is_listening
+
+    result, report = deployed_under_load(host, deploy)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert set(report["counts"]) == {"200"}, report
+    assert http("GET", "/")["headers"]["x-inferops-environment"] == environment
+    assert "--preload" not in host.file("/var/runit/gunicorn/run").content_string
+
+
+def test_a_restart_into_a_release_that_cannot_serve_never_stops_the_server(
+    host, deploy, broken_score, score_example
+):
+    """Nothing checked the release (endpoint_check_init off) and gunicorn must restart (preloading
+    turned on): the relief gunicorn's init() fails, so the running gunicorn is never stopped."""
+    before = prediction(score_example)
+    master = host.check_output("sv status /var/runit/gunicorn")
+    result = deploy(endpoint_entry_script=broken_score, endpoint_check_init=False, endpoint_preload=True)
+    assert result.returncode != 0
+    assert "gunicorn was not restarted and the release serving now keeps serving" in result.stdout
+    assert "init() of the scoring script raised RuntimeError" in result.stdout
+    assert prediction(score_example) == before
+    assert host.check_output("sv status /var/runit/gunicorn").split(")")[0] == master.split(")")[0]
+    assert not host.file("/var/runit/gunicorn-relief").exists
+    assert deploy().returncode == 0
+    assert score_example()["status"] == 200
 
 
 def test_failing_init_fails_the_play_and_the_serving_version_stays(http, score_example, deploy, broken_score):
