@@ -24,13 +24,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(image: str, *command: str, prefix: str = "inferops", publish: tuple[int, ...] = ()):
-    """Run ``image`` detached, 5001 (and ``publish``) on loopback ports; yield (name, base URL of
-    5001, start time); remove the container afterwards."""
+def running(
+    image: str,
+    *command: str,
+    prefix: str = "inferops",
+    publish: tuple[int, ...] = (),
+    options: tuple[str, ...] = (),
+):
+    """Run ``image`` detached, 5001 (and ``publish``) on loopback ports, with more ``options`` for
+    podman run; yield (name, base URL of 5001, start time); remove the container afterwards."""
     name, port = f"{prefix}-{os.getpid()}-{free_port()}", free_port()
     ports = ["-p", f"127.0.0.1:{port}:5001", *(f"--publish=127.0.0.1::{extra}" for extra in publish)]
     start = time.monotonic()
-    podman("run", "-d", "--name", name, *ports, *RUN_OPTIONS, image, *command)
+    podman("run", "-d", "--name", name, *ports, *RUN_OPTIONS, *options, image, *command)
     try:
         yield name, f"http://127.0.0.1:{port}", start
     finally:

@@ -90,7 +90,10 @@ def test_bad_input_fails_naming_the_variable(deploy, variables, message):
     assert message in result.stdout
 
 
-@pytest.mark.parametrize("variable", ["endpoint_port", "endpoint_server_port", "endpoint_metrics_port"])
+@pytest.mark.parametrize(
+    "variable",
+    ["endpoint_port", "endpoint_server_port", "endpoint_server_relief_port", "endpoint_metrics_port"],
+)
 def test_port_held_by_another_program_fails_naming_it(deploy, foreign_listener, variable):
     result = deploy(**{variable: str(foreign_listener)})
     assert result.returncode != 0

@@ -102,14 +102,18 @@ def test_new_model_version_deploys_under_load_without_a_failed_request(host, sco
     assert prediction(score_example) == {"predictions": [1.74]}
 
 
-def test_redeploys_that_restart_gunicorn_fail_no_request(host, http, deploy, requirements_v2):
-    """A new Python environment, more workers and preloading at once restart gunicorn; a relief
-    gunicorn on the new release answers meanwhile (nginx's backup), then goes. Preloading off
-    restarts it again."""
+def test_redeploys_that_restart_gunicorn_fail_no_request(host, http, deploy, requirements_v2, broken_score):
+    """A new Python environment, more workers and preloading at once restart gunicorn: a relief
+    gunicorn on the new release answers meanwhile (nginx's backup), then goes. A restart into a
+    release whose init() fails (nothing checked it) never stops the running gunicorn. Back to the
+    defaults (another environment, preloading off) restarts it again."""
     environment = http("GET", "/")["headers"]["x-inferops-environment"]
-    result, report = deployed_under_load(
-        host, deploy, endpoint_requirements_file=requirements_v2, endpoint_workers=3, endpoint_preload=True
-    )
+    restarted = {
+        "endpoint_requirements_file": requirements_v2,
+        "endpoint_workers": 3,
+        "endpoint_preload": True,
+    }
+    result, report = deployed_under_load(host, deploy, **restarted)
     assert result.returncode == 0, result.stdout[-3000:]
     assert set(report["counts"]) == {"200"}, report
     assert http("GET", "/")["headers"]["x-inferops-environment"] != environment
@@ -118,29 +122,21 @@ def test_redeploys_that_restart_gunicorn_fail_no_request(host, http, deploy, req
     assert not host.file("/var/runit/gunicorn-relief").exists
     assert not host.socket("tcp://127.0.0.1:9092").is_listening
 
+    served = http("POST", "/score", EXAMPLE_BODY, {"Content-Type": "application/json"})["body"]
+    master = host.check_output("sv status /var/runit/gunicorn").split(")")[0]
+    result = deploy(endpoint_entry_script=broken_score, endpoint_check_init=False, **restarted)
+    assert result.returncode != 0
+    assert "gunicorn was not restarted and the release serving now keeps serving" in result.stdout
+    assert "init() of the scoring script raised RuntimeError" in result.stdout
+    assert host.check_output("sv status /var/runit/gunicorn").split(")")[0] == master
+    assert http("POST", "/score", EXAMPLE_BODY, {"Content-Type": "application/json"})["body"] == served
+    assert not host.file("/var/runit/gunicorn-relief").exists
+
     result, report = deployed_under_load(host, deploy)
     assert result.returncode == 0, result.stdout[-3000:]
     assert set(report["counts"]) == {"200"}, report
     assert http("GET", "/")["headers"]["x-inferops-environment"] == environment
     assert "--preload" not in host.file("/var/runit/gunicorn/run").content_string
-
-
-def test_a_restart_into_a_release_that_cannot_serve_never_stops_the_server(
-    host, deploy, broken_score, score_example
-):
-    """Nothing checked the release (endpoint_check_init off) and gunicorn must restart (preloading
-    turned on): the relief gunicorn's init() fails, so the running gunicorn is never stopped."""
-    before = prediction(score_example)
-    master = host.check_output("sv status /var/runit/gunicorn")
-    result = deploy(endpoint_entry_script=broken_score, endpoint_check_init=False, endpoint_preload=True)
-    assert result.returncode != 0
-    assert "gunicorn was not restarted and the release serving now keeps serving" in result.stdout
-    assert "init() of the scoring script raised RuntimeError" in result.stdout
-    assert prediction(score_example) == before
-    assert host.check_output("sv status /var/runit/gunicorn").split(")")[0] == master.split(")")[0]
-    assert not host.file("/var/runit/gunicorn-relief").exists
-    assert deploy().returncode == 0
-    assert score_example()["status"] == 200
 
 
 def test_failing_init_fails_the_play_and_the_serving_version_stays(http, score_example, deploy, broken_score):
