@@ -117,6 +117,23 @@ docker_api_scenario() {
   return $status
 }
 
+# Scenarios one after another, each line of output prefixed with its name; each one's result
+# and time appended to $results.
+lane() {
+  local name start status
+  for name in "$@"; do
+    start=$SECONDS
+    echo "=== molecule $name"
+    if run_scenario "$name" 2>&1 | sed -u "s/^/[$name] /"; then status=passed; else status=FAILED; fi
+    echo "$status $((SECONDS - start)) molecule $name" >>"$results"
+    echo "--- $status in $((SECONDS - start)) s: molecule $name"
+  done
+}
+
+run_scenario() {
+  if [[ $1 == docker-api ]]; then docker_api_scenario; else scenario "$1"; fi
+}
+
 stage "lint (shellcheck, ruff, role docs, ansible-lint production)" lint
 stage "scoring server: unit tests and contract vs azmlinfsrv" server_tests
 stage "scoring server on Python 3.9 and 3.13" other_pythons
@@ -128,12 +145,20 @@ stage "collection build excludes tests" collection_build
 stage "packer: bake the example (container and SSH sources), run the images" \
   python -m pytest -q -p no:cacheprovider tests/packer
 if $molecule; then
-  stage "molecule default" scenario default
-  stage "molecule redeploy" scenario redeploy
-  stage "molecule azureml" scenario azureml
-  stage "molecule conda" scenario conda
-  stage "molecule mlflow" scenario mlflow
-  stage "molecule docker-api" docker_api_scenario
+  # Two lanes of scenarios at once, each lane's one after another, balanced by their times: much
+  # of a scenario is waiting (downloads, services starting, deploys' round trips), and one lane
+  # alone would take most of CI's budget. Lines are prefixed with their scenario.
+  results=$(mktemp)
+  lane default azureml docker-api &
+  lane_a=$!
+  lane redeploy conda mlflow &
+  lane_b=$!
+  wait "$lane_a" "$lane_b"
+  while read -r status seconds name; do
+    echo "--- $status in $seconds s: $name"
+    if [[ $status == passed ]]; then passed=$((passed + 1)); else failed+=("$name"); fi
+  done <"$results"
+  rm -f "$results"
 fi
 
 echo
